@@ -1,0 +1,33 @@
+/* The container process's attributes, applied by the child after pivot_root, just before exec. */
+#ifndef HULL_LIBCONTAINER_PROCESS_H
+#define HULL_LIBCONTAINER_PROCESS_H
+
+#include <stdbool.h>
+
+#include "../base/error.h"
+#include "../oci/spec.h"
+
+/* Parent side, before anything is forked: check what can be checked on the host, e.g. an rlimit
+ * above the caller's hard limit when hull lacks CAP_SYS_RESOURCE ("process.rlimits[1]: ..."). */
+int process_precheck(const struct oci_process *p, struct error **err);
+
+/* Inside the container: find args[0] (PATH from process.env, else the default PATH) and check that
+ * it is an executable regular file.  *path_out is what execve gets. */
+int process_find_executable(const struct oci_process *p, char **path_out, struct error **err);
+
+/* Inside the container, as root: rlimits, oomScoreAdj, personality, scheduler, ioPriority,
+ * execCPUAffinity.initial, umask, cwd. */
+int process_apply_attributes(const struct oci_process *p, const struct oci_linux *linux, struct error **err);
+
+/* Inside the container: additionalGids, gid, uid, the five capability sets (bounding dropped
+ * first, ambient raised last), noNewPrivileges.  The last privileged step before exec (seccomp
+ * will come after it). */
+int process_set_identity(const struct oci_process *p, struct error **err);
+
+/* Make every fd >= 3 + preserve_fds close on exec (LISTEN_FDS ones are kept by preserve_fds). */
+int process_close_fds(int preserve_fds, struct error **err);
+
+/* Just before exec: execCPUAffinity.final. */
+int process_apply_final_affinity(const struct oci_process *p, struct error **err);
+
+#endif

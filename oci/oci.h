@@ -1,0 +1,62 @@
+/* oci/: config.json in, the project's structs out; state and features documents out.
+ * The only module that includes yajl. */
+#ifndef HULL_OCI_OCI_H
+#define HULL_OCI_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../base/error.h"
+#include "spec.h"
+
+/* Parse and validate a config.json document.  Every error names the JSON path:
+ *   "linux.namespaces[2].type: unknown namespace \"foo\""
+ * Unknown properties are ignored (the spec requires it); known properties with a wrong type or an
+ * unsupported value are errors. */
+int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, struct error **err);
+/* Read <bundle>/config.json and parse it; the error names the file. */
+int oci_spec_load(const char *bundle_dir, struct oci_spec **out, struct error **err);
+void oci_spec_free(struct oci_spec *spec);
+
+/* A bare process object (as `exec --process FILE` passes). */
+int oci_process_parse(const char *json, size_t len, struct oci_process **out, struct error **err);
+void oci_process_free(struct oci_process *p);
+
+/* ---------- conversions (names <-> kernel values) ---------- */
+/* "KILL", "SIGKILL", "9", "SIGRTMIN+3" -> signal number; -1 if unknown. */
+int oci_signal_parse(const char *s);
+/* "CAP_SYS_ADMIN" -> CAP_SYS_ADMIN; -1 if unknown to this kernel's header set. */
+int oci_capability_parse(const char *s);
+const char *oci_capability_name(int cap);
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 if unknown. */
+int oci_rlimit_parse(const char *s);
+/* "pid" -> CLONE_NEWPID; 0 if unknown.  And back: CLONE_NEWPID -> "pid". */
+int oci_namespace_parse(const char *s);
+const char *oci_namespace_name(int clone_flag);
+
+/* ---------- state ---------- */
+struct oci_state {
+    char *oci_version;
+    char *id;
+    char *status; /* "creating", "created", "running", "stopped", "paused" */
+    int pid;      /* 0 when not applicable */
+    char *bundle;
+    struct oci_key_value *annotations;
+    size_t n_annotations;
+};
+
+/* The state document, pretty-printed (runc prints it indented), ending with a newline. */
+char *oci_state_to_json(const struct oci_state *st, bool pretty);
+int oci_state_parse(const char *json, size_t len, struct oci_state **out, struct error **err);
+void oci_state_free(struct oci_state *st);
+
+/* ---------- documents hull writes ---------- */
+/* The config.json of `hull spec` (runc's default shape; rootless adds a user namespace). */
+char *oci_default_spec_json(bool rootless);
+/* The `hull features` document (features.md). */
+char *oci_features_json(void);
+
+/* Small JSON helper for other modules' output (list --format json, ps): a string escaped and quoted. */
+char *oci_json_quote(const char *s);
+
+#endif
