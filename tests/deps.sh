@@ -1,0 +1,30 @@
+#!/bin/bash
+# tests/deps.sh: install the Debian packages hull needs to build, demo, test and benchmark.
+# Idempotent: quiet and quick when everything is present; `apt-get update` only when something is
+# missing.  Needs root for the install step (nothing to do otherwise).
+set -euo pipefail
+
+PKGS=(
+    build-essential pkg-config           # compiler, make, pkg-config for the libraries below
+    libseccomp-dev libcap-dev libyajl-dev libmnl-dev   # what hull links against
+    bats jq                              # integration tests (bats) and JSON checks in them
+    busybox-static                       # the rootfs of the demo and test bundles
+    iproute2 util-linux procps           # ip, unshare/nsenter/mount, ps/pgrep in tests
+    runc crun hyperfine                  # the benchmark (hull beside runc and crun) and comparisons
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+    exit 1
+fi
+APT_OPTS=(-o DPkg::Lock::Timeout=600 -q)
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get "${APT_OPTS[@]}" update -qq >&2
+apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2
