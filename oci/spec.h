@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* -std=gnu11 predefines `linux` as 1; the field oci_spec.linux needs the name. */
+#undef linux
+
 /* ---------- hooks ---------- */
 enum oci_hook_kind {
     OCI_HOOK_PRESTART,
