@@ -1,11 +1,9 @@
 #include "error.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util.h"
 
@@ -71,24 +69,3 @@ void error_free(struct error *e) {
     free(e);
 }
 
-/* Wire format: int32 errnum, uint32 length, message bytes. */
-int error_send(int fd, const struct error *e) {
-    const char *msg = e && e->msg ? e->msg : "unknown error";
-    int32_t hdr[2] = {e ? e->errnum : EIO, (int32_t)strlen(msg)};
-    if (write_all(fd, hdr, sizeof(hdr)) < 0 || write_all(fd, msg, (size_t)hdr[1]) < 0)
-        return -errno;
-    return 0;
-}
-
-int error_recv(int fd, struct error **err) {
-    int32_t hdr[2];
-    if (read_all(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) || hdr[1] < 0 || hdr[1] > 65536)
-        return error_new(err, EIO, "malformed error message from child");
-    char *msg = xmalloc((size_t)hdr[1] + 1);
-    if (read_all(fd, msg, (size_t)hdr[1]) != hdr[1]) {
-        free(msg);
-        return error_new(err, EIO, "truncated error message from child");
-    }
-    msg[hdr[1]] = '\0';
-    return set(err, hdr[0], msg);
-}

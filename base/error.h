@@ -28,8 +28,4 @@ int error_wrap(struct error **err, int ret, const char *fmt, ...) __attribute__(
 
 void error_free(struct error *e);
 
-/* Serialize / deserialize an error across a socket or pipe (child -> parent). */
-int error_send(int fd, const struct error *e);
-int error_recv(int fd, struct error **err);
-
 #endif

@@ -1,0 +1,359 @@
+/* create: load and check the bundle, prepare everything in the parent, clone the container
+ * process, answer its sync messages, and record the state.  Any failure undoes it all: no state
+ * directory, cgroup, mount or process is left behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/log.h"
+#include "../base/util.h"
+#include "../namespaces/ns.h"
+#include "../oci/oci.h"
+#include "create.h"
+#include "hooks.h"
+#include "process.h"
+#include "sync.h"
+#include "terminal.h"
+
+char *launch_state_json(const struct launch *l, const char *status, pid_t pid) {
+    struct oci_state st = {
+        .oci_version = l->spec->oci_version,
+        .id = (char *)l->opts->id,
+        .status = (char *)status,
+        .pid = pid,
+        .bundle = l->bundle,
+        .annotations = l->spec->annotations,
+        .n_annotations = l->spec->n_annotations,
+    };
+    return oci_state_to_json(&st, false);
+}
+
+static char *now_rfc3339(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char buf[64];
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+/* Features of config.json that later issues bring: refused with a clear error, never ignored. */
+static int refuse_unsupported(const struct oci_spec *s, struct error **err) {
+    const struct oci_linux *lx = s->linux;
+    if (lx->seccomp)
+        return error_new(err, ENOTSUP, "linux.seccomp: seccomp filters are not supported by this build yet");
+    if (lx->intel_rdt)
+        return error_new(err, ENOTSUP, "linux.intelRdt: Intel RDT is not supported on this host");
+    if (lx->memory_policy)
+        return error_new(err, ENOTSUP, "linux.memoryPolicy: memory policies are not supported by this build yet");
+    if (lx->n_net_devices)
+        return error_new(err, ENOTSUP, "linux.netDevices: moving network devices is not supported by this build yet");
+    if (lx->mount_label && *lx->mount_label)
+        return error_new(err, ENOTSUP, "linux.mountLabel: SELinux labels are not supported on this host");
+    return 0;
+}
+
+static int check_bundle(struct launch *l, struct error **err) {
+    const struct oci_spec *s = l->spec;
+    if (!s->linux)
+        return error_new(err, EINVAL, "linux: config.json has no \"linux\" object, which a Linux container needs");
+    if (!s->root_path || !*s->root_path)
+        return error_new(err, EINVAL, "root.path: required");
+    _cleanup_free_ char *joined =
+        s->root_path[0] == '/' ? xstrdup(s->root_path) : xasprintf("%s/%s", l->bundle, s->root_path);
+    char *real = realpath(joined, NULL);
+    if (!real)
+        return error_sys(err, errno, "root.path: %s", joined);
+    l->rootfs = real;
+    struct stat st;
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+        return error_new(err, ENOTDIR, "root.path: %s is not a directory", real);
+    const struct oci_process *p = s->process;
+    if (p && (!p->args || !p->args[0]))
+        return error_new(err, EINVAL, "process.args: must name the program to run");
+    if (p && p->terminal && !l->opts->console_socket && !l->start_blocked)
+        return error_new(err, EINVAL,
+                         "process.terminal: a detached container with a terminal needs --console-socket");
+    if (l->opts->console_socket && !(p && p->terminal))
+        return error_new(err, EINVAL, "--console-socket: process.terminal is not true in config.json");
+    int r = refuse_unsupported(s, err);
+    if (r < 0)
+        return r;
+    return p ? process_precheck(p, err) : 0;
+}
+
+static int plan_namespaces(struct launch *l, struct error **err) {
+    const struct oci_linux *lx = l->spec->linux;
+    if (!(lx->ns_new_flags & CLONE_NEWNS))
+        return error_new(err, EINVAL,
+                         "linux.namespaces: hull needs a new mount namespace (an entry {\"type\": \"mount\"} without a path)");
+    for (size_t t = 0; t < ns_table_len; t++)
+        for (size_t i = 0; i < lx->n_namespaces; i++) {
+            const struct oci_namespace *ns = &lx->namespaces[i];
+            if (ns->type != ns_table[t].flag || !ns->path)
+                continue;
+            int fd = ns_open(ns->path, ns->type, err);
+            if (fd < 0)
+                return error_wrap(err, fd, "linux.namespaces[%zu]", i);
+            l->join_fd[l->n_joins] = fd;
+            l->join_flag[l->n_joins++] = ns->type;
+        }
+    int late = CLONE_NEWCGROUP | CLONE_NEWTIME;
+    l->clone_flags = lx->ns_new_flags & ~late;
+    l->unshare_flags = lx->ns_new_flags & late;
+    l->use_stage = (lx->ns_join_flags & (CLONE_NEWUSER | CLONE_NEWPID)) != 0;
+    l->in_userns = ((lx->ns_new_flags | lx->ns_join_flags) & CLONE_NEWUSER) != 0;
+    return 0;
+}
+
+static int listen_for_start(struct launch *l, struct error **err) {
+    _cleanup_free_ char *path = statedir_fd_path(l->sd, "start.sock");
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(a.sun_path))
+        return error_new(err, ENAMETOOLONG, "socket path %s is too long", path);
+    strcpy(a.sun_path, path);
+    _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return error_sys(err, errno, "socket");
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+        return error_sys(err, errno, "bind %s/start.sock", l->sd->path);
+    if (listen(fd, 4) < 0)
+        return error_sys(err, errno, "listen on %s/start.sock", l->sd->path);
+    l->start_listen = TAKE_FD(fd);
+    return 0;
+}
+
+static int run_runtime_hooks(struct launch *l, struct error **err) {
+    _cleanup_free_ char *state = launch_state_json(l, "creating", l->pid);
+    int r = hooks_run(l->spec, OCI_HOOK_PRESTART, state, err);
+    if (r >= 0)
+        r = hooks_run(l->spec, OCI_HOOK_CREATE_RUNTIME, state, err);
+    return r;
+}
+
+static int receive_pty(struct launch *l, int fd, struct error **err) {
+    if (l->opts->console_socket) {
+        int r = terminal_send_to_console_socket(l->opts->console_socket, fd, err);
+        close(fd);
+        return r < 0 ? error_wrap(err, r, "--console-socket %s", l->opts->console_socket) : 0;
+    }
+    l->pty_master = fd;
+    return 0;
+}
+
+/* Answer the child until it is ready (or fails). */
+static int follow_child(struct launch *l, struct error **err) {
+    for (;;) {
+        enum sync_type t;
+        int fd = -1;
+        int r = sync_recv(l->sync_parent, &t, NULL, NULL, &fd, err);
+        if (r < 0)
+            return r;
+        switch (t) {
+        case SYNC_RUN_HOOKS:
+            if ((r = run_runtime_hooks(l, err)) < 0)
+                return r;
+            if ((r = sync_send(l->sync_parent, SYNC_HOOKS_DONE, NULL, 0, -1, err)) < 0)
+                return r;
+            break;
+        case SYNC_PTY:
+            if (fd < 0)
+                return error_new(err, EPROTO, "pty message without a descriptor");
+            if ((r = receive_pty(l, fd, err)) < 0)
+                return r;
+            break;
+        case SYNC_READY:
+            return 0;
+        default:
+            if (fd >= 0)
+                close(fd);
+            return error_new(err, EPROTO, "unexpected %s message from the container process", sync_name(t));
+        }
+    }
+}
+
+static int write_state(struct launch *l, struct error **err) {
+    _cleanup_free_ char *path = xasprintf("%s/config.json", l->sd->path);
+    int r = write_file_atomic(path, l->config_json, l->config_len, 0600, err);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *cg = cgroup_serialize(l->cg);
+    free(path);
+    path = xasprintf("%s/cgroup", l->sd->path);
+    if ((r = write_file_atomic(path, cg, strlen(cg), 0600, err)) < 0)
+        return r;
+    unsigned long long start_time = 0;
+    if (proc_start_time(l->pid, &start_time) < 0)
+        return error_new(err, ESRCH, "the container process %d exited during create", (int)l->pid);
+    struct passwd *pw = getpwuid(geteuid());
+    _cleanup_free_ char *created = now_rfc3339();
+    struct record rec = {
+        .pid = l->pid,
+        .start_time = start_time,
+        .bundle = l->bundle,
+        .created = created,
+        .owner = pw ? pw->pw_name : "",
+        .has_process = l->spec->process != NULL,
+    };
+    return record_write(l->sd, &rec, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error **err) {
+    if (!path)
+        return 0;
+    _cleanup_free_ char *text = xasprintf("%d", (int)pid);
+    int r = write_file_atomic(path, text, strlen(text), 0644, err);
+    return r < 0 ? error_wrap(err, r, "--pid-file") : 0;
+}
+
+static int write_initial_state(struct launch *l, struct error **err) {
+    _cleanup_free_ char *json = NULL;
+    struct oci_state st = {
+        .oci_version = l->spec->oci_version, .id = (char *)l->opts->id, .status = "creating",
+        .bundle = l->bundle, .annotations = l->spec->annotations, .n_annotations = l->spec->n_annotations,
+    };
+    json = oci_state_to_json(&st, true);
+    _cleanup_free_ char *path = xasprintf("%s/state.json", l->sd->path);
+    return write_file_atomic(path, json, strlen(json), 0600, err);
+}
+
+/* Everything before the clone. */
+static int prepare(struct launch *l, struct error **err) {
+    const struct create_opts *o = l->opts;
+    int r = container_id_validate(o->id, err);
+    if (r < 0)
+        return r;
+    l->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+    if (!l->bundle)
+        return error_sys(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+    _cleanup_free_ char *cfg = xasprintf("%s/config.json", l->bundle);
+    if ((r = read_file(cfg, &l->config_json, &l->config_len, err)) < 0)
+        return r;
+    if ((r = oci_spec_parse(l->config_json, l->config_len, &l->spec, err)) < 0)
+        return error_wrap(err, r, "%s", cfg);
+    if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
+        return r;
+    if ((r = statedir_create(o->root, o->id, &l->sd, err)) < 0)
+        return r;
+    if ((r = write_initial_state(l, err)) < 0)
+        return r;
+    if ((r = cgroup_create(l->spec->linux->cgroups_path, o->id, &l->cg, err)) < 0)
+        return r;
+    if ((r = cgroup_apply(l->cg, l->spec->linux->resources, err)) < 0)
+        return r;
+    if ((r = listen_for_start(l, err)) < 0)
+        return r;
+    int sp[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+        return error_sys(err, errno, "socketpair");
+    l->sync_parent = sp[0];
+    l->sync_child = sp[1];
+    return 0;
+}
+
+static int launch_child(struct launch *l, struct error **err) {
+    int r = spawn_container(l, err);
+    close(l->sync_child);
+    l->sync_child = -1;
+    if (r < 0)
+        return r;
+    if ((l->clone_flags & CLONE_NEWUSER) && (r = ns_write_id_maps(l->pid, l->spec->linux, false, err)) < 0)
+        return r;
+    if ((r = cgroup_enter(l->cg, l->pid, cgroup_v2_fd(l->cg) >= 0, err)) < 0)
+        return r;
+    if ((r = sync_send(l->sync_parent, SYNC_CONTINUE, NULL, 0, -1, err)) < 0)
+        return r;
+    if ((r = follow_child(l, err)) < 0)
+        return r;
+    if ((r = write_state(l, err)) < 0)
+        return r;
+    return write_pid_file(l->opts->pid_file, l->pid, err);
+}
+
+void launch_init(struct launch *l, const struct create_opts *o, bool foreground) {
+    memset(l, 0, sizeof(*l));
+    l->opts = o;
+    l->start_blocked = foreground;
+    l->sync_parent = l->sync_child = l->start_listen = l->pidfd = l->pty_master = -1;
+}
+
+/* Undo a failed create: the process, the cgroup, the state directory; then poststop hooks. */
+static void rollback(struct launch *l) {
+    if (l->pid > 0) {
+        kill(l->pid, SIGKILL);
+        while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        l->pid = 0;
+    }
+    struct error *e = NULL;
+    if (l->cg && cgroup_destroy(l->cg, &e) < 0) {
+        log_warn("cleanup: %s", e->msg);
+        error_free(e);
+        e = NULL;
+    }
+    if (l->sd && statedir_remove(l->sd, &e) < 0) {
+        log_warn("cleanup: %s", e->msg);
+        error_free(e);
+        e = NULL;
+    }
+    if (l->spec && l->sd) {
+        _cleanup_free_ char *state = launch_state_json(l, "stopped", 0);
+        if (hooks_run(l->spec, OCI_HOOK_POSTSTOP, state, &e) < 0) {
+            log_warn("%s", e->msg);
+            error_free(e);
+        }
+    }
+}
+
+int launch_create(struct launch *l, struct error **err) {
+    int r = prepare(l, err);
+    if (r >= 0)
+        r = launch_child(l, err);
+    if (r < 0) {
+        rollback(l);
+        return error_wrap(err, r, "create container %s", l->opts->id);
+    }
+    return 0;
+}
+
+void launch_free(struct launch *l) {
+    for (size_t i = 0; i < l->n_joins; i++)
+        close(l->join_fd[i]);
+    if (l->sync_parent >= 0)
+        close(l->sync_parent);
+    if (l->start_listen >= 0)
+        close(l->start_listen);
+    if (l->pidfd >= 0)
+        close(l->pidfd);
+    if (l->pty_master >= 0)
+        close(l->pty_master);
+    cgroup_free(l->cg);
+    statedir_free(l->sd);
+    oci_spec_free(l->spec);
+    free(l->config_json);
+    free(l->bundle);
+    free(l->rootfs);
+    memset(l, 0, sizeof(*l));
+}
+
+int container_create(const struct create_opts *o, struct error **err) {
+    struct launch l;
+    launch_init(&l, o, false);
+    int r = launch_create(&l, err);
+    launch_free(&l);
+    return r;
+}

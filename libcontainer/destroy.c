@@ -1,0 +1,180 @@
+/* kill and delete, and the destroy step they share with failed starts. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/log.h"
+#include "../base/util.h"
+#include "../cgroups/cgroup.h"
+#include "../oci/oci.h"
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+
+int load_saved_spec(const struct statedir *sd, struct oci_spec **out, struct error **err) {
+    _cleanup_free_ char *json = NULL;
+    size_t len = 0;
+    int r = read_file_at(sd->fd, "config.json", &json, &len, err);
+    if (r < 0)
+        return error_wrap(err, r, "container %s", sd->id);
+    return oci_spec_parse(json, len, out, err);
+}
+
+char *saved_state_json(const struct statedir *sd, const struct record *rec, const char *status) {
+    _cleanup_free_ char *json = NULL;
+    size_t len = 0;
+    struct oci_state *st = NULL;
+    if (read_file_at(sd->fd, "state.json", &json, &len, NULL) < 0 || oci_state_parse(json, len, &st, NULL) < 0) {
+        struct oci_state min = {.oci_version = "1.2.0", .id = sd->id, .status = (char *)status, .bundle = rec->bundle};
+        return oci_state_to_json(&min, false);
+    }
+    free(st->status);
+    st->status = xstrdup(status);
+    st->pid = strcmp(status, "stopped") ? rec->pid : 0;
+    char *out = oci_state_to_json(st, false);
+    oci_state_free(st);
+    return out;
+}
+
+static int load_cgroup(const struct statedir *sd, struct cgroup **out, struct error **err) {
+    _cleanup_free_ char *text = NULL;
+    int r = read_file_at(sd->fd, "cgroup", &text, NULL, err);
+    if (r < 0)
+        return r;
+    return cgroup_load(text, out, err);
+}
+
+int signal_init(const struct record *rec, int sig, struct error **err) {
+    _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
+    if (pidfd < 0)
+        return error_new(err, ESRCH, "the container process %d is gone", (int)rec->pid);
+    unsigned long long st;
+    if (proc_start_time(rec->pid, &st) < 0 || st != rec->start_time)
+        return error_new(err, ESRCH, "the container process %d is gone", (int)rec->pid);
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+        return error_sys(err, errno, "send signal %d to %d", sig, (int)rec->pid);
+    return 0;
+}
+
+static int signal_all(const struct cgroup *cg, int sig, struct error **err) {
+    _cleanup_free_ pid_t *pids = NULL;
+    size_t n = 0;
+    int r = cgroup_pids(cg, &pids, &n, err);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < n; i++)
+        if (kill(pids[i], sig) < 0 && errno != ESRCH)
+            return error_sys(err, errno, "send signal %d to %d", sig, (int)pids[i]);
+    return 0;
+}
+
+/* SIGKILL the init and whatever else is in the cgroup, and wait (up to 10 s) until they are gone. */
+static int kill_everything(const struct record *rec, const struct cgroup *cg, struct error **err) {
+    _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
+    unsigned long long st;
+    if (pidfd >= 0 && proc_start_time(rec->pid, &st) == 0 && st == rec->start_time) {
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        if (poll(&p, 1, 10000) == 0)
+            return error_new(err, ETIMEDOUT, "container process %d did not die after SIGKILL", (int)rec->pid);
+    }
+    if (!cg)
+        return 0;
+    for (int tries = 0; tries < 100; tries++) {
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            kill(pids[i], SIGKILL);
+        usleep(10000);
+    }
+    return error_new(err, EBUSY, "processes of the container survive SIGKILL");
+}
+
+int destroy_locked(struct statedir *sd, const struct record *rec, const struct oci_spec *spec, struct error **err) {
+    struct cgroup *cg = NULL;
+    _cleanup_error_ struct error *cgerr = NULL;
+    if (load_cgroup(sd, &cg, &cgerr) < 0)
+        log_warn("container %s: %s", sd->id, cgerr->msg);
+    int r = rec ? kill_everything(rec, cg, err) : 0;
+    if (r >= 0 && cg)
+        r = cgroup_destroy(cg, err);
+    cgroup_free(cg);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *state = rec ? saved_state_json(sd, rec, "stopped") : NULL;
+    if ((r = statedir_remove(sd, err)) < 0)
+        return r;
+    if (spec && rec && spec->hooks[OCI_HOOK_POSTSTOP].n) {
+        struct error *e = NULL;
+        if (hooks_run(spec, OCI_HOOK_POSTSTOP, state, &e) < 0) {
+            log_warn("%s", e->msg);
+            error_free(e);
+        }
+    }
+    return 0;
+}
+
+int container_delete(const char *root, const char *id, bool force, struct error **err) {
+    struct statedir *sd __attribute__((cleanup(statedir_freep))) = NULL;
+    int r = statedir_open(root, id, &sd, err);
+    if (r == -ENOENT && force) {
+        if (err) {
+            error_free(*err);
+            *err = NULL;
+        }
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    struct record rec;
+    r = record_read(sd, &rec, err);
+    if (r == -ENOENT) /* a create that died half-way: clean up what it left */
+        return destroy_locked(sd, NULL, NULL, err);
+    if (r < 0)
+        return r;
+    enum status st = status_of(sd, &rec);
+    struct oci_spec *spec = NULL;
+    if (st != STATUS_STOPPED && !force)
+        r = error_new(err, EBUSY, "cannot delete container %s: it is %s, not stopped (use --force)", id,
+                      status_name(st));
+    else if (load_saved_spec(sd, &spec, NULL) < 0)
+        log_warn("container %s: saved config.json unreadable; poststop hooks not run", id);
+    if (r >= 0)
+        r = destroy_locked(sd, &rec, spec, err);
+    oci_spec_free(spec);
+    record_clear(&rec);
+    return r < 0 ? error_wrap(err, r, "delete container %s", id) : 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct error **err) {
+    struct statedir *sd __attribute__((cleanup(statedir_freep))) = NULL;
+    int r = statedir_open(root, id, &sd, err);
+    if (r < 0)
+        return r;
+    struct record rec;
+    r = record_read(sd, &rec, err);
+    if (r == -ENOENT)
+        return error_new(err, EBUSY, "container %s is still being created", id);
+    if (r < 0)
+        return r;
+    if (status_of(sd, &rec) == STATUS_STOPPED)
+        r = error_new(err, ESRCH, "cannot kill container %s: it is not running", id);
+    else if (all) {
+        struct cgroup *cg = NULL;
+        r = load_cgroup(sd, &cg, err);
+        if (r >= 0)
+            r = signal_all(cg, sig, err);
+        cgroup_free(cg);
+    } else {
+        r = signal_init(&rec, sig, err);
+    }
+    record_clear(&rec);
+    return r < 0 ? error_wrap(err, r, "kill container %s", id) : 0;
+}
