@@ -1,0 +1,22 @@
+/* cgroup v2: the unified hierarchy (all of a pure-v2 host, or /sys/fs/cgroup/unified on a hybrid one).
+ *
+ * No internal processes: a cgroup with controllers in cgroup.subtree_control cannot hold
+ * processes.  Only the container's leaf ever gets processes, and intermediate directories made
+ * here get none; enabling controllers in the parents' subtree_control comes with resource limits. */
+#include "internal.h"
+
+static int v2_create(struct cg_hierarchy *h, struct error **err) {
+    return cg_fs_mkdirs(h, NULL, err);
+}
+
+static int v2_enter(struct cg_hierarchy *h, pid_t pid, struct error **err) {
+    return cg_fs_write_procs(h, pid, err);
+}
+
+const struct cg_ops cg_v2_ops = {
+    .version = 2,
+    .create = v2_create,
+    .enter = v2_enter,
+    .pids = cg_fs_read_pids,
+    .destroy = cg_fs_rmdirs,
+};
