@@ -1,0 +1,129 @@
+/* Checks of process.* that the parent can make on the host before anything is forked, so that a
+ * config the kernel would refuse in the child fails early with a message naming the field. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/util.h"
+#include "caps.h"
+#include "process.h"
+#include "process_internal.h"
+
+static int read_int_file(const char *path, int64_t *out) {
+    _cleanup_free_ char *s = NULL;
+    int r = read_file(path, &s, NULL, NULL);
+    if (r < 0)
+        return r;
+    s[strcspn(s, "\n")] = '\0';
+    return parse_int64(s, out);
+}
+
+static int check_rlimit(const struct oci_rlimit *rl, size_t i, bool cap_resource, struct error **err) {
+    const char *name = rl->name ? rl->name : "?";
+    struct rlimit cur;
+    if (rl->soft > rl->hard)
+        return error_new(err, EINVAL, "process.rlimits[%zu] (%s): soft limit %llu is above the hard limit %llu", i,
+                         name, (unsigned long long)rl->soft, (unsigned long long)rl->hard);
+    if (getrlimit(rl->resource, &cur) < 0)
+        return error_sys(err, errno, "process.rlimits[%zu] (%s): getrlimit", i, name);
+    if (!cap_resource && rl->hard > (uint64_t)cur.rlim_max)
+        return error_new(err, EPERM,
+                         "process.rlimits[%zu] (%s): hard limit %llu is above the caller's hard limit %llu and hull "
+                         "lacks CAP_SYS_RESOURCE",
+                         i, name, (unsigned long long)rl->hard, (unsigned long long)cur.rlim_max);
+    int64_t nr_open;
+    if (rl->resource == RLIMIT_NOFILE && read_int_file("/proc/sys/fs/nr_open", &nr_open) == 0 &&
+        rl->hard > (uint64_t)nr_open)
+        return error_new(err, EPERM, "process.rlimits[%zu] (%s): hard limit %llu is above fs.nr_open (%lld)", i, name,
+                         (unsigned long long)rl->hard, (long long)nr_open);
+    return 0;
+}
+
+static int check_oom(const struct oci_process *p, bool cap_resource, struct error **err) {
+    if (!p->has_oom_score_adj)
+        return 0;
+    if (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)
+        return error_new(err, EINVAL, "process.oomScoreAdj: %d is outside [-1000, 1000]", p->oom_score_adj);
+    int64_t cur;
+    if (cap_resource || read_int_file("/proc/self/oom_score_adj", &cur) < 0)
+        return 0;
+    /* Without CAP_SYS_RESOURCE the kernel refuses values below the lowest one a privileged process
+     * set; that floor is not readable, so the caller's own value is the safe bound. */
+    if (p->oom_score_adj < cur)
+        return error_new(err, EPERM,
+                         "process.oomScoreAdj: %d is below the caller's oom_score_adj %lld and hull lacks "
+                         "CAP_SYS_RESOURCE",
+                         p->oom_score_adj, (long long)cur);
+    return 0;
+}
+
+static bool apparmor_enabled(void) {
+    _cleanup_free_ char *s = NULL;
+    return access("/sys/kernel/security/apparmor", F_OK) == 0 &&
+           read_file("/sys/module/apparmor/parameters/enabled", &s, NULL, NULL) == 0 && s[0] == 'Y';
+}
+
+static bool selinux_enabled(void) { return access("/sys/fs/selinux/enforce", F_OK) == 0; }
+
+static int check_lsm(const char *field, const char *value, const char *lsm, bool enabled, struct error **err) {
+    if (!value || !*value)
+        return 0;
+    if (!enabled)
+        return error_new(err, EOPNOTSUPP, "%s: \"%s\": %s is not supported on this host", field, value, lsm);
+    return error_new(err, EOPNOTSUPP, "%s: \"%s\": %s is enabled on this host but not supported by this build yet",
+                     field, value, lsm);
+}
+
+static int check_cpu_list(const char *field, const char *s, struct error **err) {
+    if (!s || !*s)
+        return 0;
+    cpu_set_t *set;
+    size_t size;
+    if (process_parse_cpu_list(s, &set, &size) < 0)
+        return error_new(err, EINVAL, "%s: invalid CPU list \"%s\" (expected e.g. \"0-3,7\")", field, s);
+    CPU_FREE(set);
+    return 0;
+}
+
+static int subset(const char *field, uint64_t set, const char *what, uint64_t of, struct error **err) {
+    if (!(set & ~of))
+        return 0;
+    _cleanup_free_ char *names = caps_names(set & ~of);
+    return error_new(err, EINVAL, "%s: %s not in %s", field, names, what);
+}
+
+int process_check_caps(const struct oci_capabilities *c, struct error **err) {
+    int r;
+    if ((r = subset("process.capabilities.effective", c->effective, "permitted", c->permitted, err)) < 0 ||
+        (r = subset("process.capabilities.inheritable", c->inheritable, "bounding", c->bounding, err)) < 0 ||
+        (r = subset("process.capabilities.ambient", c->ambient, "both permitted and inheritable",
+                    c->permitted & c->inheritable, err)) < 0)
+        return r;
+    return 0;
+}
+
+int process_precheck(const struct oci_process *p, struct error **err) {
+    if (!p)
+        return 0;
+    bool cap_resource = caps_have_effective(CAP_SYS_RESOURCE);
+    int r;
+    for (size_t i = 0; i < p->n_rlimits; i++)
+        if ((r = check_rlimit(&p->rlimits[i], i, cap_resource, err)) < 0)
+            return r;
+    if ((r = check_oom(p, cap_resource, err)) < 0)
+        return r;
+    if ((r = check_lsm("process.apparmorProfile", p->apparmor_profile, "AppArmor", apparmor_enabled(), err)) < 0 ||
+        (r = check_lsm("process.selinuxLabel", p->selinux_label, "SELinux", selinux_enabled(), err)) < 0)
+        return r;
+    if (p->capabilities && (r = process_check_caps(p->capabilities, err)) < 0)
+        return r;
+    if ((r = check_cpu_list("process.execCPUAffinity.initial", p->exec_cpu_affinity_initial, err)) < 0 ||
+        (r = check_cpu_list("process.execCPUAffinity.final", p->exec_cpu_affinity_final, err)) < 0)
+        return r;
+    return 0;
+}
