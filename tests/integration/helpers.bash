@@ -196,6 +196,13 @@ status_is() {
     [ "$(status_of "$1" 2>/dev/null)" = "$2" ]
 }
 
+# process_gone PID: PID does not exist or is a zombie (dead, not yet reaped).
+process_gone() {
+    local st
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+    [ "${st%% *}" = Z ] || [ -z "$st" ]
+}
+
 # ns_inode PID TYPE: the inode of /proc/PID/ns/TYPE.
 ns_inode() {
     stat -L -c %i "/proc/$1/ns/$2"
@@ -227,7 +234,9 @@ assert_nothing_left() {
     local f pid
     for f in /proc/[0-9]*/cgroup; do
         pid=${f#/proc/}; pid=${pid%/cgroup}
-        grep -q "/$prefix" "$f" 2>/dev/null && leaks+=("process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null))")
+        grep -q "/$prefix" "$f" 2>/dev/null || continue
+        # a zombie (its parent, often pid 1, reaps it late) holds nothing but its pid
+        process_gone "$pid" || leaks+=("process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null))")
     done
     while IFS= read -r d; do
         leaks+=("mount $d")
