@@ -1,6 +1,6 @@
-/* Sections of other platforms.  hull runs Linux containers only and keeps nothing from them, but a
- * config.json must still be valid as a whole: their types and enums are checked (the spec's bad
- * samples include an invalid "freebsd" section). */
+/* Sections of other platforms (each must be an object).  hull runs Linux containers only and keeps nothing from them,
+ * but a config.json must still be valid as a whole: their types and enums are checked (the spec's bad samples include
+ * an invalid "freebsd" section). */
 #include <string.h>
 
 #include "internal.h"
@@ -79,9 +79,13 @@ static int check_freebsd_devices(yajl_val fb, struct error **err) {
 }
 
 int oci_check_other_platforms(yajl_val root, struct error **err) {
-    yajl_val fb = NULL;
-    int r = json_get_object(root, "", "freebsd", false, &fb, err);
-    if (r < 0 || !fb)
+    static const char *const platforms[] = {"solaris", "windows", "vm", "zos", NULL};
+    yajl_val fb = NULL, other = NULL;
+    int r;
+    for (const char *const *p = platforms; *p; p++)
+        if ((r = json_get_object(root, "", *p, false, &other, err)) < 0)
+            return r;
+    if ((r = json_get_object(root, "", "freebsd", false, &fb, err)) < 0 || !fb)
         return r;
     if ((r = check_freebsd_devices(fb, err)) < 0 || (r = check_jail(fb, err)) < 0)
         return r;

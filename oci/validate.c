@@ -18,8 +18,6 @@ static int check_user_ns(const struct oci_linux *l, struct error **err) {
                     "set without a user namespace in linux.namespaces");
     if ((l->ns_new_flags & CLONE_NEWUSER) && (!l->n_uid_mappings || !l->n_gid_mappings))
         return jerr(err, "linux", "namespaces", "a new user namespace needs linux.uidMappings and linux.gidMappings");
-    if (l->n_uid_mappings && (l->ns_join_flags & CLONE_NEWUSER))
-        return jerr(err, "linux", "uidMappings", "not allowed when joining a user namespace by path");
     return 0;
 }
 

@@ -200,6 +200,8 @@ static void test_error_paths(void) {
     expect_error("{'ociVersion':'1.0','root':{'path':'rootfs'}}", "ociVersion: \"1.0\" is not a SemVer");
     expect_error("{'ociVersion':'1.0.0'}", "root: required");
     expect_error("{'ociVersion':'1.0.0','root':{'readonly':true}}", "root.path: required");
+    expect_error("{" BASE ",'zos':5}", "zos: expected an object");
+    expect_error("{" BASE ",'freebsd':{'jail':{'allow':{'mlock':1}}}}", "freebsd.jail.allow.mlock: expected a boolean");
     expect_error("{" BASE ",", "invalid JSON:");
     expect_error("[1,2]", "expected a JSON object");
 }
