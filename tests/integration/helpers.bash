@@ -61,6 +61,9 @@ hull_setup() {
     ID_PREFIX=hullt-$file-$BATS_TEST_NUMBER-
     CID=${ID_PREFIX}a
     TEARDOWN_CMDS=()
+    # bats makes its run directory 0700: a container root mapped to another uid (user namespace)
+    # must be able to reach its rootfs
+    [ -z "${BATS_RUN_TMPDIR:-}" ] || chmod 0711 "$BATS_RUN_TMPDIR"
     mkdir -p "$ROOT"
     setup_bundle "$BUNDLE"
 }
