@@ -1,0 +1,278 @@
+/* A mount of type "cgroup": the container's view of its own cgroups.
+ *
+ * cgroup v2 host: a cgroup2 mount (in a user namespace without a cgroup namespace, where the kernel
+ * refuses it, a bind of the process's own cgroup directory).  v1 or hybrid host: a tmpfs at the
+ * destination and, for each hierarchy in /proc/self/cgroup, a bind of this process's directory in
+ * it (found through /proc/self/mountinfo) at <dest>/<name of the host's mount point>, "cpu" and
+ * "cpuacct" symlinks for a co-mounted "cpu,cpuacct", "unified" for the v2 hierarchy; in a new
+ * cgroup namespace, fresh cgroup mounts of each hierarchy instead of binds (as runc).
+ * Read-only unless the options say "rw". */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/log.h"
+#include "../base/path.h"
+#include "../base/util.h"
+#include "mounts.h"
+
+struct mi_entry {
+    char *root, *mountpoint, *fstype, *super;
+};
+
+struct mountinfo {
+    struct mi_entry *e;
+    size_t n;
+    char *text; /* the entries point into it */
+};
+
+static void unescape(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+/* "36 25 0:32 /root /mnt/point rw,... shared:1 - cgroup cgroup rw,memory" */
+static bool parse_line(char *line, struct mi_entry *e) {
+    char *f[5], *save = NULL;
+    char *sep = strstr(line, " - ");
+    if (!sep)
+        return false;
+    *sep = '\0';
+    char *tok = strtok_r(line, " ", &save);
+    for (int i = 0; i < 5; i++, tok = strtok_r(NULL, " ", &save)) {
+        if (!tok)
+            return false;
+        f[i] = tok;
+    }
+    save = NULL;
+    e->fstype = strtok_r(sep + 3, " ", &save);
+    char *source = strtok_r(NULL, " ", &save);
+    e->super = strtok_r(NULL, " ", &save);
+    if (!e->fstype || !source || !e->super)
+        return false;
+    e->root = f[3];
+    e->mountpoint = f[4];
+    unescape(e->root);
+    unescape(e->mountpoint);
+    return true;
+}
+
+static int mountinfo_read(struct mountinfo *mi, struct error **err) {
+    int r = read_file("/proc/self/mountinfo", &mi->text, NULL, err);
+    if (r < 0)
+        return r;
+    char *save = NULL;
+    for (char *line = strtok_r(mi->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        struct mi_entry e;
+        if (!parse_line(line, &e))
+            continue;
+        mi->e = xrealloc(mi->e, (mi->n + 1) * sizeof(*mi->e));
+        mi->e[mi->n++] = e;
+    }
+    return 0;
+}
+
+static bool has_option(const char *opts, const char *opt, size_t len) {
+    for (const char *p = opts; p && *p;) {
+        const char *end = strchrnul(p, ',');
+        if ((size_t)(end - p) == len && strncmp(p, opt, len) == 0)
+            return true;
+        p = *end ? end + 1 : end;
+    }
+    return false;
+}
+
+/* The mount of a hierarchy: ctrls "" is the v2 one, else every controller (or name=) in the
+ * comma list must be among the super options of a "cgroup" mount. */
+static const struct mi_entry *find_hierarchy(const struct mountinfo *mi, const char *ctrls) {
+    for (size_t i = 0; i < mi->n; i++) {
+        const struct mi_entry *e = &mi->e[i];
+        if (!*ctrls) {
+            if (strcmp(e->fstype, "cgroup2") == 0)
+                return e;
+            continue;
+        }
+        if (strcmp(e->fstype, "cgroup") != 0)
+            continue;
+        bool all = true;
+        for (const char *p = ctrls; *p && all;) {
+            const char *end = strchrnul(p, ',');
+            all = has_option(e->super, p, (size_t)(end - p));
+            p = *end ? end + 1 : end;
+        }
+        if (all)
+            return e;
+    }
+    return NULL;
+}
+
+/* This process's directory of the hierarchy on the host: the mount point plus the cgroup path
+ * below the mount's root; NULL when the cgroup is not under that root. */
+static char *hierarchy_dir(const struct mi_entry *e, const char *cgpath) {
+    if (strcmp(e->root, "/") == 0)
+        return xasprintf("%s%s", e->mountpoint, strcmp(cgpath, "/") == 0 ? "" : cgpath);
+    size_t n = strlen(e->root);
+    if (strncmp(cgpath, e->root, n) != 0 || (cgpath[n] != '/' && cgpath[n] != '\0'))
+        return NULL;
+    return xasprintf("%s%s", e->mountpoint, cgpath + n);
+}
+
+static int link_comounted(int rootfd, const char *dest, const char *name, struct error **err) {
+    if (!strchr(name, ','))
+        return 0;
+    _cleanup_close_ int dir = path_open_in_root(rootfd, dest, O_PATH | O_DIRECTORY, 0);
+    if (dir < 0)
+        return error_sys(err, -dir, "open %s", dest);
+    _cleanup_free_ char *copy = xstrdup(name);
+    char *save = NULL;
+    for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
+        if (symlinkat(name, dir, c) < 0 && errno != EEXIST)
+            return error_sys(err, errno, "symlink %s/%s", dest, c);
+    return 0;
+}
+
+static int fresh_mount(int rootfd, const char *dest, const char *type, unsigned long flags, const char *data,
+                       struct error **err) {
+    _cleanup_close_ int target = path_create_in_root(rootfd, dest, true, err);
+    if (target < 0)
+        return target;
+    char proc[PATH_FD_PROC_MAX];
+    if (mount(type, path_fd_proc(target, proc), type, flags, data) < 0)
+        return error_sys(err, errno, "mount %s on %s", type, dest);
+    return 0;
+}
+
+static int bind_dir(const struct rootfs_ctx *c, int rootfd, const char *src, const char *dest, unsigned long flags,
+                    bool recursive, struct error **err) {
+    struct oci_mount b = {
+        .source = (char *)src,
+        .destination = (char *)dest,
+        .flags = flags | MS_BIND,
+        .bind = true,
+        .recursive_bind = recursive,
+    };
+    return mounts_bind(c, rootfd, &b, err);
+}
+
+static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
+                           const struct mountinfo *mi, const char *ctrls, const char *cgpath, struct error **err) {
+    const struct mi_entry *e = find_hierarchy(mi, ctrls);
+    if (!e) {
+        log_debug("cgroup hierarchy \"%s\" is not mounted: not in the container", ctrls);
+        return 0;
+    }
+    const char *slash = strrchr(e->mountpoint, '/');
+    const char *name = slash ? slash + 1 : e->mountpoint;
+    _cleanup_free_ char *dest = xasprintf("%s/%s", m->destination, name);
+    int r;
+    if (c->new_cgroup_ns) {
+        r = *ctrls ? fresh_mount(rootfd, dest, "cgroup", flags, ctrls, err)
+                   : fresh_mount(rootfd, dest, "cgroup2", flags, NULL, err);
+    } else {
+        _cleanup_free_ char *src = hierarchy_dir(e, cgpath);
+        if (!src) {
+            log_warn("cgroup %s of hierarchy \"%s\" is outside its mount %s: not in the container", cgpath, ctrls,
+                     e->mountpoint);
+            return 0;
+        }
+        r = bind_dir(c, rootfd, src, dest, flags, false, err);
+    }
+    if (r >= 0)
+        r = link_comounted(rootfd, m->destination, name, err);
+    return r < 0 ? error_wrap(err, r, "cgroup hierarchy \"%s\"", ctrls) : 0;
+}
+
+/* Each "id:controllers:path" line of /proc/self/cgroup. */
+static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
+                    struct error **err) {
+    _cleanup_free_ char *self = NULL;
+    struct mountinfo mi = {0};
+    int r = read_file("/proc/self/cgroup", &self, NULL, err);
+    if (r >= 0)
+        r = mountinfo_read(&mi, err);
+    char *save = NULL;
+    for (char *line = r < 0 ? NULL : strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *ctrls = strchr(line, ':');
+        char *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
+        if (!path)
+            continue;
+        *path++ = '\0';
+        if ((r = mount_hierarchy(c, rootfd, m, flags, &mi, ctrls + 1, path, err)) < 0)
+            break;
+    }
+    free(mi.e);
+    free(mi.text);
+    return r;
+}
+
+/* In a user namespace without a cgroup namespace the kernel refuses cgroup2: bind our own. */
+static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
+                       struct error **err) {
+    _cleanup_free_ char *self = NULL;
+    struct mountinfo mi = {0};
+    int r = read_file("/proc/self/cgroup", &self, NULL, err);
+    if (r >= 0)
+        r = mountinfo_read(&mi, err);
+    const char *path = r < 0 ? NULL : strstr(self, "0::");
+    const struct mi_entry *e = r < 0 ? NULL : find_hierarchy(&mi, "");
+    if (r >= 0 && (!path || !e))
+        r = error_new(err, ENOENT, "cgroup2: cannot find this process's cgroup to bind");
+    if (r >= 0) {
+        _cleanup_free_ char *p = xstrndup(path + 3, strcspn(path + 3, "\n"));
+        _cleanup_free_ char *src = hierarchy_dir(e, p);
+        r = src ? bind_dir(c, rootfd, src, m->destination, flags, true, err)
+                : error_new(err, ENOENT, "cgroup2: %s is outside the cgroup2 mount", p);
+    }
+    free(mi.e);
+    free(mi.text);
+    return r;
+}
+
+int mounts_cgroup(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, struct error **err) {
+    bool ro = (m->flags & MS_RDONLY) || !(m->clear_flags & MS_RDONLY);
+    unsigned long flags = (mounts_fs_flags(m) & ~(unsigned long)MS_REMOUNT) | (ro ? MS_RDONLY : 0);
+    struct statfs sfs;
+    bool v2 = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+    int r;
+    if (v2) {
+        _cleanup_close_ int target = path_create_in_root(rootfd, m->destination, true, err);
+        if (target < 0)
+            return target;
+        char proc[PATH_FD_PROC_MAX];
+        if (mount("cgroup2", path_fd_proc(target, proc), "cgroup2", flags, m->data) == 0)
+            r = 0;
+        else if ((errno == EPERM || errno == EBUSY) && c->in_userns)
+            r = bind_own_v2(c, rootfd, m, flags, err);
+        else
+            r = error_sys(err, errno, "mount cgroup2");
+    } else {
+        _cleanup_close_ int target = path_create_in_root(rootfd, m->destination, true, err);
+        if (target < 0)
+            return target;
+        char proc[PATH_FD_PROC_MAX];
+        if (mount("tmpfs", path_fd_proc(target, proc), "tmpfs", flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0)
+            return error_sys(err, errno, "mount a tmpfs for the cgroup v1 hierarchies");
+        r = mount_v1(c, rootfd, m, flags, err);
+    }
+    if (r < 0)
+        return r;
+    _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0)
+        return error_sys(err, -fd, "open the new mount");
+    if (!v2 && ro && (r = mounts_setattr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, err)) < 0)
+        return r;
+    return mounts_finish(fd, m, err);
+}

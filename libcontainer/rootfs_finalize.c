@@ -1,0 +1,106 @@
+/* After pivot_root: masked and read-only paths, a read-only /, the rootfs propagation, the console.
+ * Everything is done with the new mount API (no /proc needed) and resolved inside "/". */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/path.h"
+#include "mounts.h"
+
+#define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+static int ro_tmpfs_on(int target, struct error **err) {
+    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return error_sys(err, errno, "fsopen tmpfs");
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return error_sys(err, errno, "create a tmpfs");
+    _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, RO_ATTRS);
+    if (mnt < 0)
+        return error_sys(err, errno, "fsmount tmpfs");
+    return mounts_move(mnt, target, err);
+}
+
+/* A directory gets an empty read-only tmpfs, anything else /dev/null; a missing path is fine. */
+static int mask_path(int rootfd, const char *path, struct error **err) {
+    _cleanup_close_ int fd = path_open_in_root(rootfd, path, O_PATH, 0);
+    if (fd == -ENOENT)
+        return 0;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return error_sys(err, fd < 0 ? -fd : errno, "open");
+    if (S_ISDIR(st.st_mode))
+        return ro_tmpfs_on(fd, err);
+    _cleanup_close_ int null = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (null < 0)
+        return error_sys(err, errno, "open_tree /dev/null");
+    return mounts_move(null, fd, err);
+}
+
+/* Bind the path onto itself, read-only, nosuid, nodev, noexec, with everything mounted below it. */
+static int readonly_path(int rootfd, const char *path, struct error **err) {
+    _cleanup_close_ int fd = path_open_in_root(rootfd, path, O_PATH, 0);
+    if (fd == -ENOENT)
+        return 0;
+    if (fd < 0)
+        return error_sys(err, -fd, "open");
+    _cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (tree < 0)
+        return error_sys(err, errno, "open_tree");
+    int r = mounts_setattr(tree, true, RO_ATTRS, 0, 0, err);
+    return r < 0 ? r : mounts_move(tree, fd, err);
+}
+
+static int needs_mount_ns(const struct rootfs_ctx *c, struct error **err) {
+    const struct oci_linux *l = c->spec->linux;
+    if (l && (l->masked_paths && *l->masked_paths))
+        return error_new(err, EINVAL, "linux.maskedPaths: the container has no mount namespace of its own");
+    if (l && (l->readonly_paths && *l->readonly_paths))
+        return error_new(err, EINVAL, "linux.readonlyPaths: the container has no mount namespace of its own");
+    if (c->spec->root_readonly)
+        return error_new(err, EINVAL, "root.readonly: the container has no mount namespace of its own");
+    if (l && l->rootfs_propagation_flags)
+        return error_new(err, EINVAL, "linux.rootfsPropagation: the container has no mount namespace of its own");
+    return 0;
+}
+
+int rootfs_finalize(const struct rootfs_ctx *c, struct error **err) {
+    if (!c->new_mount_ns)
+        return needs_mount_ns(c, err);
+    const struct oci_linux *l = c->spec->linux;
+    _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return error_sys(err, errno, "open /");
+    int r;
+    for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++)
+        if ((r = mask_path(rootfd, l->masked_paths[i], err)) < 0)
+            return error_wrap(err, r, "linux.maskedPaths[%zu] (%s)", i, l->masked_paths[i]);
+    for (size_t i = 0; l && l->readonly_paths && l->readonly_paths[i]; i++)
+        if ((r = readonly_path(rootfd, l->readonly_paths[i], err)) < 0)
+            return error_wrap(err, r, "linux.readonlyPaths[%zu] (%s)", i, l->readonly_paths[i]);
+    if (c->spec->root_readonly && (r = mounts_setattr(rootfd, false, MOUNT_ATTR_RDONLY, 0, 0, err)) < 0)
+        return error_wrap(err, r, "root.readonly");
+    if (l && l->rootfs_propagation_flags && mount(NULL, "/", NULL, l->rootfs_propagation_flags, NULL) < 0)
+        return error_sys(err, errno, "linux.rootfsPropagation (%s): set on /",
+                         l->rootfs_propagation ? l->rootfs_propagation : "?");
+    return 0;
+}
+
+int rootfs_setup_console(const char *slave_path, struct error **err) {
+    if (!slave_path || !*slave_path)
+        return error_new(err, EINVAL, "/dev/console: no pty slave to bind");
+    _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return error_sys(err, errno, "open /");
+    _cleanup_close_ int target = path_create_in_root(rootfd, "/dev/console", false, err);
+    if (target < 0)
+        return error_wrap(err, target, "/dev/console");
+    _cleanup_close_ int tree = open_tree(AT_FDCWD, slave_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree < 0)
+        return error_sys(err, errno, "/dev/console: open_tree %s", slave_path);
+    int r = mounts_move(tree, target, err);
+    return r < 0 ? error_wrap(err, r, "/dev/console: bind %s", slave_path) : 0;
+}
