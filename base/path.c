@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,20 +13,104 @@
 #include "cleanup.h"
 #include "util.h"
 
+static bool g_no_openat2;
+
+void path_disable_openat2(bool disable) { g_no_openat2 = disable; }
+
+#define PATH_MAX_LINKS 40
+
+/* Step into `name` (not "." or "..") of *cur: a directory, O_NOFOLLOW. */
+static int step_down(int *cur, const char *name) {
+    int fd = openat(*cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    close(*cur);
+    *cur = fd;
+    return 0;
+}
+
+/* RESOLVE_IN_ROOT in userspace, for kernels without openat2 (< 5.6): one component at a time,
+ * each opened O_NOFOLLOW; a symlink is read and spliced in front of the rest of the path (an
+ * absolute one restarts at the root); ".." never climbs above the root.  Magic links are read
+ * as text like any symlink, so they are never followed either. */
+static int open_in_root_slow(int rootfd, const char *path, int flags, mode_t mode) {
+    _cleanup_close_ int cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cur < 0)
+        return -errno;
+    _cleanup_free_ char *rest = xstrdup(path);
+    const char *p = rest;
+    int depth = 0, links = 0, r = 0;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            return (r = openat(cur, ".", flags | O_CLOEXEC, mode)) < 0 ? -errno : r;
+        const char *end = strchrnul(p, '/'), *after = end;
+        while (*after == '/')
+            after++;
+        bool last = !*after;
+        _cleanup_free_ char *name = xstrndup(p, (size_t)(end - p));
+        p = end;
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            if (depth > 0 && (r = step_down(&cur, "..")) < 0)
+                return r;
+            depth -= depth > 0;
+            continue;
+        }
+        struct stat st;
+        bool missing = false;
+        if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT || !last || !(flags & O_CREAT))
+                return -errno;
+            missing = true; /* to be created by the last openat */
+        }
+        if (!missing && S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(cur, name, target, sizeof(target) - 1);
+            if (n < 0)
+                return -errno;
+            if (++links > PATH_MAX_LINKS)
+                return -ELOOP;
+            target[n] = '\0';
+            if (target[0] == '/') {
+                close(cur);
+                if ((cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                    return -errno;
+                depth = 0;
+            }
+            char *spliced = xasprintf("%s/%s", target, p);
+            free(rest);
+            p = rest = spliced;
+            continue;
+        }
+        if (last)
+            return (r = openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)) < 0 ? -errno : r;
+        if ((r = step_down(&cur, name)) < 0)
+            return r;
+        depth++;
+    }
+}
+
 int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
     struct open_how how = {
         .flags = (uint64_t)(flags | O_CLOEXEC),
         .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
     };
-    for (;;) {
-        long fd = syscall(SYS_openat2, rootfd, path && *path ? path : "/", &how, sizeof(how));
+    if (!path || !*path)
+        path = "/";
+    while (!g_no_openat2) {
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
         if (fd >= 0)
             return (int)fd;
-        /* EAGAIN: a concurrent rename in the tree; the kernel asks to retry. */
-        if (errno != EINTR && errno != EAGAIN)
+        if (errno == ENOSYS)
+            g_no_openat2 = true;
+        else if (errno != EINTR && errno != EAGAIN) /* EAGAIN: a concurrent rename; retry */
             return -errno;
     }
+    return open_in_root_slow(rootfd, path, flags, mode);
 }
 
 const char *path_fd_proc(int fd, char buf[PATH_FD_PROC_MAX]) {

@@ -16,8 +16,12 @@
 #include "error.h"
 
 /* openat2(rootfd, path, flags | O_CLOEXEC, mode) resolved in the root.  Returns the fd or -errno
- * (no error object: ENOENT is often an expected answer). */
+ * (no error object: ENOENT is often an expected answer).  Without openat2 (Linux < 5.6, or
+ * valgrind), the same resolution is done in userspace, a component at a time. */
 int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
+
+/* Tests: use the userspace resolution even where openat2 exists. */
+void path_disable_openat2(bool disable);
 
 /* mkdir -p of path inside the root (missing directories get `mode`); returns an
  * O_PATH|O_DIRECTORY fd of the result.  A dangling symlink on the way is an error (as runc). */

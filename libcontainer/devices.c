@@ -86,7 +86,7 @@ static char *host_node(const struct oci_device *d) {
     return found;
 }
 
-static int bind_host_node(int parent, const char *name, const struct oci_device *d, struct error **err) {
+static int bind_host_node(int rootfd, int parent, const char *name, const struct oci_device *d, struct error **err) {
     _cleanup_free_ char *host = host_node(d);
     if (!host)
         return error_new(err, ENOENT, "in a user namespace the device is bound from the host, which has no %c %lld:%lld",
@@ -96,10 +96,11 @@ static int bind_host_node(int parent, const char *name, const struct oci_device 
     _cleanup_close_ int target = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (target < 0)
         return error_sys(err, errno, "open the device's mount point");
-    _cleanup_close_ int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (tree < 0)
-        return error_sys(err, errno, "open_tree %s", host);
-    return mounts_move(tree, target, err);
+    int mnt = mounts_bind_at(-1, host, false, rootfd, d->path, target, err);
+    if (mnt < 0)
+        return mnt;
+    close(mnt);
+    return 0;
 }
 
 static int make_node(int parent, const char *name, const struct oci_device *d, struct error **err) {
@@ -150,7 +151,7 @@ static int create_device(const struct rootfs_ctx *c, int rootfd, const struct oc
             return error_sys(err, errno, "remove the file in the way");
     }
     if (c->in_userns && d->type != 'p')
-        return bind_host_node(parent, name, d, err);
+        return bind_host_node(rootfd, parent, name, d, err);
     int r = make_node(parent, name, d, err);
     return r < 0 ? r : set_owner_mode(parent, name, d, err);
 }

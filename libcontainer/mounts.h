@@ -1,15 +1,17 @@
 /* Internal to the container's filesystem code (rootfs*.c, mounts*.c, devices*.c); the public
  * interface is rootfs.h.
  *
- * Two ways to mount, chosen by what each step needs:
+ * Every target is an O_PATH fd resolved inside the rootfs (base/path.h), never a path string:
  *  - filesystems (tmpfs, proc, overlay... with their `data` string): mount(2) onto
- *    "/proc/self/fd/N" of an O_PATH fd resolved inside the rootfs.  Only before pivot_root, where
- *    the runtime's /proc is there.
- *  - binds: open_tree(OPEN_TREE_CLONE) of the source, mount_setattr(2) on the detached copy
- *    (ro, nosuid..., idmap), then move_mount(2) onto the O_PATH fd.  No /proc needed, so it also
- *    serves after pivot_root (masked and read-only paths, the console).  mount_setattr changes only
- *    the attributes it is given, so flags the source has (and, in a user namespace, the locked
- *    ones) are kept without having to read statvfs() and repeat them as MS_REMOUNT|MS_BIND must.
+ *    "/proc/self/fd/N".  Only before pivot_root, where the runtime's /proc is there.
+ *  - binds and attributes: the new mount API: open_tree(OPEN_TREE_CLONE) + move_mount(2), then
+ *    mount_setattr(2) (ro, nosuid..., propagation, recursive with AT_RECURSIVE; idmap on the
+ *    detached tree).  No /proc needed, so it also serves after pivot_root (masked and read-only
+ *    paths, the console).  mount_setattr changes only the attributes it is given, so the flags the
+ *    source has (and, in a user namespace, the locked ones) are kept.
+ *  - where the new API is missing (ENOSYS: Linux < 5.12, valgrind): mount(2) MS_BIND onto
+ *    "/proc/self/fd/N", and MS_REMOUNT|MS_BIND with the mount's current flags read by statvfs(3)
+ *    so that none is dropped (recursive attributes: each mount below, from mountinfo).
  */
 #ifndef HULL_LIBCONTAINER_MOUNTS_H
 #define HULL_LIBCONTAINER_MOUNTS_H
@@ -43,8 +45,32 @@ int mounts_setattr(int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t 
  * whose root is fd. */
 int mounts_finish(int fd, const struct oci_mount *m, struct error **err);
 
-/* Bind the detached tree `tree` (from open_tree) onto the O_PATH fd `target`. */
+/* Bind the detached tree `tree` (from open_tree or fsmount) onto the O_PATH fd `target`. */
 int mounts_move(int tree, int target, struct error **err);
+
+/* Bind src_path (a host path; relative: to the cwd) or, when src_path is NULL, the fd src_fd
+ * onto `target` (the O_PATH fd of `dest` inside rootfd).  Returns an O_PATH fd of the new mount's
+ * root (open_tree's tree, or, the classic way, `dest` opened again). */
+int mounts_bind_at(int src_fd, const char *src_path, bool recursive, int rootfd, const char *dest, int target,
+                   struct error **err);
+
+/* A new tmpfs on `target` with MOUNT_ATTR_* attrs (fsmount, or mount(2)). */
+int mounts_tmpfs_at(int target, uint64_t attrs, struct error **err);
+
+/* Tests: take the classic mount(2) way even where the new mount API exists. */
+void mounts_disable_new_api(bool disable);
+
+/* /proc/self/mountinfo; the strings point into `text`. */
+struct mounts_mi_entry {
+    char *root, *mountpoint, *fstype, *super;
+};
+struct mounts_mountinfo {
+    struct mounts_mi_entry *e;
+    size_t n;
+    char *text;
+};
+int mounts_mountinfo_read(struct mounts_mountinfo *mi, struct error **err);
+void mounts_mountinfo_free(struct mounts_mountinfo *mi);
 
 /* The MS_* flags that mount(2) takes for a new filesystem: m->flags without bind, rec and
  * propagation bits. */
@@ -61,6 +87,8 @@ int mounts_copy_tree(int srcfd, int dstfd, struct error **err);
 /* mount_setattr(MOUNT_ATTR_IDMAP) on the detached tree from m's uidMappings/gidMappings (or the
  * container's own mappings). */
 int mounts_idmap(const struct rootfs_ctx *c, const struct oci_mount *m, int tree, struct error **err);
+/* What mounts_idmap refuses before any syscall: in a user namespace, or mappings missing. */
+int mounts_idmap_check(const struct rootfs_ctx *c, const struct oci_mount *m, struct error **err);
 
 /* Default devices, linux.devices, /dev symlinks, /dev/ptmx and the /dev/console mount point. */
 int devices_setup(const struct rootfs_ctx *c, int rootfd, struct error **err);

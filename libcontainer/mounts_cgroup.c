@@ -21,70 +21,6 @@
 #include "../base/util.h"
 #include "mounts.h"
 
-struct mi_entry {
-    char *root, *mountpoint, *fstype, *super;
-};
-
-struct mountinfo {
-    struct mi_entry *e;
-    size_t n;
-    char *text; /* the entries point into it */
-};
-
-static void unescape(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 3;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
-
-/* "36 25 0:32 /root /mnt/point rw,... shared:1 - cgroup cgroup rw,memory" */
-static bool parse_line(char *line, struct mi_entry *e) {
-    char *f[5], *save = NULL;
-    char *sep = strstr(line, " - ");
-    if (!sep)
-        return false;
-    *sep = '\0';
-    char *tok = strtok_r(line, " ", &save);
-    for (int i = 0; i < 5; i++, tok = strtok_r(NULL, " ", &save)) {
-        if (!tok)
-            return false;
-        f[i] = tok;
-    }
-    save = NULL;
-    e->fstype = strtok_r(sep + 3, " ", &save);
-    char *source = strtok_r(NULL, " ", &save);
-    e->super = strtok_r(NULL, " ", &save);
-    if (!e->fstype || !source || !e->super)
-        return false;
-    e->root = f[3];
-    e->mountpoint = f[4];
-    unescape(e->root);
-    unescape(e->mountpoint);
-    return true;
-}
-
-static int mountinfo_read(struct mountinfo *mi, struct error **err) {
-    int r = read_file("/proc/self/mountinfo", &mi->text, NULL, err);
-    if (r < 0)
-        return r;
-    char *save = NULL;
-    for (char *line = strtok_r(mi->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        struct mi_entry e;
-        if (!parse_line(line, &e))
-            continue;
-        mi->e = xrealloc(mi->e, (mi->n + 1) * sizeof(*mi->e));
-        mi->e[mi->n++] = e;
-    }
-    return 0;
-}
-
 static bool has_option(const char *opts, const char *opt, size_t len) {
     for (const char *p = opts; p && *p;) {
         const char *end = strchrnul(p, ',');
@@ -97,9 +33,9 @@ static bool has_option(const char *opts, const char *opt, size_t len) {
 
 /* The mount of a hierarchy: ctrls "" is the v2 one, else every controller (or name=) in the
  * comma list must be among the super options of a "cgroup" mount. */
-static const struct mi_entry *find_hierarchy(const struct mountinfo *mi, const char *ctrls) {
+static const struct mounts_mi_entry *find_hierarchy(const struct mounts_mountinfo *mi, const char *ctrls) {
     for (size_t i = 0; i < mi->n; i++) {
-        const struct mi_entry *e = &mi->e[i];
+        const struct mounts_mi_entry *e = &mi->e[i];
         if (!*ctrls) {
             if (strcmp(e->fstype, "cgroup2") == 0)
                 return e;
@@ -121,7 +57,7 @@ static const struct mi_entry *find_hierarchy(const struct mountinfo *mi, const c
 
 /* This process's directory of the hierarchy on the host: the mount point plus the cgroup path
  * below the mount's root; NULL when the cgroup is not under that root. */
-static char *hierarchy_dir(const struct mi_entry *e, const char *cgpath) {
+static char *hierarchy_dir(const struct mounts_mi_entry *e, const char *cgpath) {
     if (strcmp(e->root, "/") == 0)
         return xasprintf("%s%s", e->mountpoint, strcmp(cgpath, "/") == 0 ? "" : cgpath);
     size_t n = strlen(e->root);
@@ -168,8 +104,8 @@ static int bind_dir(const struct rootfs_ctx *c, int rootfd, const char *src, con
 }
 
 static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
-                           const struct mountinfo *mi, const char *ctrls, const char *cgpath, struct error **err) {
-    const struct mi_entry *e = find_hierarchy(mi, ctrls);
+                           const struct mounts_mountinfo *mi, const char *ctrls, const char *cgpath, struct error **err) {
+    const struct mounts_mi_entry *e = find_hierarchy(mi, ctrls);
     if (!e) {
         log_debug("cgroup hierarchy \"%s\" is not mounted: not in the container", ctrls);
         return 0;
@@ -199,10 +135,10 @@ static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct 
 static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
                     struct error **err) {
     _cleanup_free_ char *self = NULL;
-    struct mountinfo mi = {0};
+    struct mounts_mountinfo mi = {0};
     int r = read_file("/proc/self/cgroup", &self, NULL, err);
     if (r >= 0)
-        r = mountinfo_read(&mi, err);
+        r = mounts_mountinfo_read(&mi, err);
     char *save = NULL;
     for (char *line = r < 0 ? NULL : strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *ctrls = strchr(line, ':');
@@ -213,8 +149,7 @@ static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mou
         if ((r = mount_hierarchy(c, rootfd, m, flags, &mi, ctrls + 1, path, err)) < 0)
             break;
     }
-    free(mi.e);
-    free(mi.text);
+    mounts_mountinfo_free(&mi);
     return r;
 }
 
@@ -222,12 +157,12 @@ static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mou
 static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
                        struct error **err) {
     _cleanup_free_ char *self = NULL;
-    struct mountinfo mi = {0};
+    struct mounts_mountinfo mi = {0};
     int r = read_file("/proc/self/cgroup", &self, NULL, err);
     if (r >= 0)
-        r = mountinfo_read(&mi, err);
+        r = mounts_mountinfo_read(&mi, err);
     const char *path = r < 0 ? NULL : strstr(self, "0::");
-    const struct mi_entry *e = r < 0 ? NULL : find_hierarchy(&mi, "");
+    const struct mounts_mi_entry *e = r < 0 ? NULL : find_hierarchy(&mi, "");
     if (r >= 0 && (!path || !e))
         r = error_new(err, ENOENT, "cgroup2: cannot find this process's cgroup to bind");
     if (r >= 0) {
@@ -236,8 +171,7 @@ static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_
         r = src ? bind_dir(c, rootfd, src, m->destination, flags, true, err)
                 : error_new(err, ENOENT, "cgroup2: %s is outside the cgroup2 mount", p);
     }
-    free(mi.e);
-    free(mi.text);
+    mounts_mountinfo_free(&mi);
     return r;
 }
 

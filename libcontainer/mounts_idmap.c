@@ -98,7 +98,7 @@ static int idmap_userns(const struct oci_mount *m, struct error **err) {
     return r;
 }
 
-int mounts_idmap(const struct rootfs_ctx *c, const struct oci_mount *m, int tree, struct error **err) {
+int mounts_idmap_check(const struct rootfs_ctx *c, const struct oci_mount *m, struct error **err) {
     if (c->in_userns)
         return error_new(err, ENOTSUP,
                          "idmapped mounts are not supported yet in a container with a user namespace "
@@ -107,6 +107,13 @@ int mounts_idmap(const struct rootfs_ctx *c, const struct oci_mount *m, int tree
         return error_new(err, EINVAL,
                          "idmap needs both uidMappings and gidMappings on the mount "
                          "(the container has no user namespace to take them from)");
+    return 0;
+}
+
+int mounts_idmap(const struct rootfs_ctx *c, const struct oci_mount *m, int tree, struct error **err) {
+    int r = mounts_idmap_check(c, m, err);
+    if (r < 0)
+        return r;
     _cleanup_close_ int userns = idmap_userns(m, err);
     if (userns < 0)
         return userns;

@@ -1,5 +1,6 @@
 /* After pivot_root: masked and read-only paths, a read-only /, the rootfs propagation, the console.
- * Everything is done with the new mount API (no /proc needed) and resolved inside "/". */
+ * Paths resolve inside "/"; with the new mount API no /proc is needed (the classic fallback needs
+ * the container's /proc). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -12,18 +13,6 @@
 
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-static int ro_tmpfs_on(int target, struct error **err) {
-    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-    if (fs < 0)
-        return error_sys(err, errno, "fsopen tmpfs");
-    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return error_sys(err, errno, "create a tmpfs");
-    _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, RO_ATTRS);
-    if (mnt < 0)
-        return error_sys(err, errno, "fsmount tmpfs");
-    return mounts_move(mnt, target, err);
-}
-
 /* A directory gets an empty read-only tmpfs, anything else /dev/null; a missing path is fine. */
 static int mask_path(int rootfd, const char *path, struct error **err) {
     _cleanup_close_ int fd = path_open_in_root(rootfd, path, O_PATH, 0);
@@ -33,11 +22,9 @@ static int mask_path(int rootfd, const char *path, struct error **err) {
     if (fd < 0 || fstat(fd, &st) < 0)
         return error_sys(err, fd < 0 ? -fd : errno, "open");
     if (S_ISDIR(st.st_mode))
-        return ro_tmpfs_on(fd, err);
-    _cleanup_close_ int null = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (null < 0)
-        return error_sys(err, errno, "open_tree /dev/null");
-    return mounts_move(null, fd, err);
+        return mounts_tmpfs_at(fd, RO_ATTRS, err);
+    _cleanup_close_ int mnt = mounts_bind_at(-1, "/dev/null", false, rootfd, path, fd, err);
+    return mnt < 0 ? mnt : 0;
 }
 
 /* Bind the path onto itself, read-only, nosuid, nodev, noexec, with everything mounted below it. */
@@ -47,11 +34,8 @@ static int readonly_path(int rootfd, const char *path, struct error **err) {
         return 0;
     if (fd < 0)
         return error_sys(err, -fd, "open");
-    _cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-    if (tree < 0)
-        return error_sys(err, errno, "open_tree");
-    int r = mounts_setattr(tree, true, RO_ATTRS, 0, 0, err);
-    return r < 0 ? r : mounts_move(tree, fd, err);
+    _cleanup_close_ int mnt = mounts_bind_at(fd, NULL, true, rootfd, path, fd, err);
+    return mnt < 0 ? mnt : mounts_setattr(mnt, true, RO_ATTRS, 0, 0, err);
 }
 
 static int needs_mount_ns(const struct rootfs_ctx *c, struct error **err) {
@@ -98,9 +82,6 @@ int rootfs_setup_console(const char *slave_path, struct error **err) {
     _cleanup_close_ int target = path_create_in_root(rootfd, "/dev/console", false, err);
     if (target < 0)
         return error_wrap(err, target, "/dev/console");
-    _cleanup_close_ int tree = open_tree(AT_FDCWD, slave_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (tree < 0)
-        return error_sys(err, errno, "/dev/console: open_tree %s", slave_path);
-    int r = mounts_move(tree, target, err);
-    return r < 0 ? error_wrap(err, r, "/dev/console: bind %s", slave_path) : 0;
+    _cleanup_close_ int mnt = mounts_bind_at(-1, slave_path, false, rootfd, "/dev/console", target, err);
+    return mnt < 0 ? error_wrap(err, mnt, "/dev/console: bind %s", slave_path) : 0;
 }

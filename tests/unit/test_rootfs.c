@@ -25,6 +25,8 @@
 #include "../../base/cleanup.h"
 #include "../../base/error.h"
 #include "../../base/util.h"
+#include "../../base/path.h"
+#include "../../libcontainer/mounts.h" /* mounts_disable_new_api */
 #include "../../libcontainer/rootfs.h"
 #include "tap.h"
 
@@ -162,12 +164,22 @@ static bool host_exists(const char *fmt, ...) {
     return lstat(p, &st) == 0;
 }
 
+static void remove_escapes(const struct env *e) {
+    const char *fmts[] = {"/%s-escape", "/etc/%s-evil", "/%s-up", "/tmp/%s-up"};
+    for (size_t i = 0; i < ARRAY_SIZE(fmts); i++) {
+        char p[128];
+        snprintf(p, sizeof(p), fmts[i], e->tag);
+        rmdir(p);
+    }
+}
+
 /* ---------- running a case ---------- */
 struct tcase {
     const char *name;
     bool userns;
     int unshare_more;
     void (*fn)(struct env *e);
+    bool legacy; /* the fallbacks: no openat2, no new mount API */
 };
 
 static void write_map(pid_t pid, const char *file) {
@@ -195,6 +207,8 @@ static _Noreturn void case_child(const struct tcase *t, struct env *e, int res, 
     }
     pid_t pid = fork();
     if (pid == 0) {
+        path_disable_openat2(t->legacy);
+        mounts_disable_new_api(t->legacy);
         t->fn(e);
         _exit(0);
     }
@@ -600,7 +614,13 @@ static void case_idmap(struct env *e) {
     m[1].n_uid_mappings = m[1].n_gid_mappings = 1;
     struct oci_spec spec = {.mounts = m, .n_mounts = 2};
     struct rootfs_ctx c = {.spec = &spec, .rootfs = e->rootfs, .new_mount_ns = true};
-    if (!prepare_and_pivot(&c))
+    struct error *err = NULL;
+    if (rootfs_prepare(&c, &err) < 0 && err && err->errnum == ENOSYS) {
+        check(true, "idmap # SKIP %s", err->msg); /* Linux < 5.12, or valgrind */
+        error_free(err);
+        return;
+    }
+    if (!step(err ? -1 : 0, &err, "rootfs_prepare") || !step(rootfs_pivot(&c, &err), &err, "rootfs_pivot"))
         return;
     struct stat st = {0};
     int r = stat("/idm/data", &st);
@@ -695,14 +715,20 @@ static void case_errors(struct env *e) {
 }
 
 static struct tcase cases[] = {
-    {"full", false, 0, case_full},
-    {"userns", true, 0, case_userns},
-    {"userns-idmap", true, 0, case_userns_errors},
-    {"idmap", false, 0, case_idmap},
-    {"propagation", false, 0, case_propagation},
-    {"no-pivot", false, 0, case_no_pivot},
-    {"cgroupns", false, CLONE_NEWCGROUP, case_cgroupns},
-    {"errors", false, 0, case_errors},
+    {"full", false, 0, case_full, false},
+    {"userns", true, 0, case_userns, false},
+    {"userns-idmap", true, 0, case_userns_errors, false},
+    {"idmap", false, 0, case_idmap, false},
+    {"propagation", false, 0, case_propagation, false},
+    {"no-pivot", false, 0, case_no_pivot, false},
+    {"cgroupns", false, CLONE_NEWCGROUP, case_cgroupns, false},
+    {"errors", false, 0, case_errors, false},
+    {"full-legacy", false, 0, case_full, true},
+    {"userns-legacy", true, 0, case_userns, true},
+    {"propagation-legacy", false, 0, case_propagation, true},
+    {"no-pivot-legacy", false, 0, case_no_pivot, true},
+    {"cgroupns-legacy", false, CLONE_NEWCGROUP, case_cgroupns, true},
+    {"errors-legacy", false, 0, case_errors, true},
 };
 
 int main(void) {
@@ -722,16 +748,18 @@ int main(void) {
         snprintf(g_up, sizeof(g_up), "/up/%s-up", e.tag);
         run_case(&cases[i], &e);
         if (cases[i].fn == case_full) {
+            const char *n = cases[i].name;
             ok(!host_exists("/%s-escape", e.tag) && host_exists("%s/%s-escape", e.rootfs, e.tag),
-               "full: ../../ destination created inside the rootfs, not on the host");
+               "%s: ../../ destination created inside the rootfs, not on the host", n);
             ok(!host_exists("/etc/%s-evil", e.tag) && host_exists("%s/etc/%s-evil", e.rootfs, e.tag),
-               "full: symlink to /etc resolved inside the rootfs, the host's /etc untouched");
+               "%s: symlink to /etc resolved inside the rootfs, the host's /etc untouched", n);
             ok(!host_exists("/%s-up", e.tag) && !host_exists("/tmp/%s-up", e.tag) &&
                    host_exists("%s/%s-up", e.rootfs, e.tag),
-               "full: climbing relative symlink stopped at the rootfs");
-            ok(!host_exists("%s/opt/copy/new.txt", e.rootfs), "full: writes to the copyup tmpfs stay in it");
+               "%s: climbing relative symlink stopped at the rootfs", n);
+            ok(!host_exists("%s/opt/copy/new.txt", e.rootfs), "%s: writes to the copyup tmpfs stay in it", n);
+            remove_escapes(&e); /* what a broken resolution would have made on the host (empty dirs) */
             ok(host_exists("%s/dev", e.rootfs) && !host_exists("%s/dev/null", e.rootfs),
-               "full: devices went to the tmpfs, not the rootfs directory");
+               "%s: devices went to the tmpfs, not the rootfs directory", n);
         }
         env_remove(&e);
         ok(access(e.tmp, F_OK) < 0, "%s: temporary rootfs removed", cases[i].name);
