@@ -424,7 +424,7 @@ static void child_identity(int out, void *arg) {
 
 static void check_field(const char *status, const char *key, const char *want) {
     char *v = status_field(status, key);
-    ok(strcmp(v, want) == 0, "%s: %s", key, want);
+    ok(strcmp(v, want) == 0, "%s: %s", key, want ? want : "(null)");
     if (strcmp(v, want) != 0)
         diag("got %s", v);
     free(v);
