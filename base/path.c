@@ -118,18 +118,44 @@ const char *path_fd_proc(int fd, char buf[PATH_FD_PROC_MAX]) {
     return buf;
 }
 
-/* Open `prefix` (already created or just created by us); ENOENT after an EEXIST from mkdirat or
- * mknodat means the name is a symlink that points nowhere. */
-static int reopen_created(int rootfd, const char *prefix, int flags, struct error **err) {
-    int fd = path_open_in_root(rootfd, prefix, flags, 0);
-    if (fd == -ENOENT)
-        return error_new(err, ENOENT, "%s in the rootfs: a dangling symlink is in the way", prefix);
-    if (fd < 0)
-        return error_sys(err, -fd, "open %s in the rootfs", prefix);
-    return fd;
+/* Split path into its parent ("" for the root) and last component (NULL for the root itself). */
+static void split_parent(const char *path, char **parent, char **name) {
+    char *copy = xstrdup(path ? path : "");
+    size_t n = strlen(copy);
+    while (n > 0 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    *name = *base ? xstrdup(base) : NULL;
+    if (slash)
+        *slash = '\0';
+    else
+        copy[0] = '\0';
+    *parent = copy;
 }
 
-int path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error **err) {
+/* mkdirat or mknodat said EEXIST and the name still does not open: it is a symlink to something
+ * missing.  As runc does, what it points to is created instead, inside the root: the new path is
+ * the link's target (from the root when absolute, else from the link's directory) and the rest. */
+static char *follow_dangling(int dir, const char *name, const char *link_dir, const char *rest, int *links,
+                             struct error **err) {
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(dir, name, target, sizeof(target) - 1);
+    if (n < 0) {
+        error_sys(err, errno, "%s/%s in the rootfs: neither there nor a symlink", link_dir, name);
+        return NULL;
+    }
+    if (++*links > PATH_MAX_LINKS) {
+        error_sys(err, ELOOP, "%s/%s in the rootfs", link_dir, name);
+        return NULL;
+    }
+    target[n] = '\0';
+    if (target[0] == '/')
+        return xasprintf("%s/%s", target, rest);
+    return xasprintf("%s/%s/%s", link_dir, target, rest);
+}
+
+static int mkdir_in_root(int rootfd, const char *path, mode_t mode, int *links, struct error **err) {
     _cleanup_close_ int cur = path_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
     if (cur < 0)
         return error_sys(err, -cur, "open the rootfs");
@@ -142,58 +168,55 @@ int path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error *
             break;
         const char *end = strchrnul(p, '/');
         _cleanup_free_ char *comp = xstrndup(p, (size_t)(end - p));
-        char *next = xasprintf("%s/%s", prefix, comp);
-        free(prefix);
-        prefix = next;
+        _cleanup_free_ char *parent = TAKE_PTR(prefix);
+        prefix = xasprintf("%s/%s", parent, comp);
         p = end;
 
         int fd = path_open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
         if (fd == -ENOENT) {
             if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
                 return error_sys(err, errno, "mkdir %s in the rootfs", prefix);
-            fd = reopen_created(rootfd, prefix, O_PATH | O_DIRECTORY, err);
-        } else if (fd < 0) {
-            fd = error_sys(err, -fd, "open %s in the rootfs", prefix);
+            fd = path_open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+            if (fd == -ENOENT) {
+                _cleanup_free_ char *next = follow_dangling(cur, comp, parent, p, links, err);
+                return next ? mkdir_in_root(rootfd, next, mode, links, err) : -ENOENT;
+            }
         }
         if (fd < 0)
-            return fd;
+            return error_sys(err, -fd, "open %s in the rootfs", prefix);
         close(cur);
         cur = fd;
     }
     return TAKE_FD(cur);
 }
 
-int path_open_parent_in_root(int rootfd, const char *path, bool create, char **name, struct error **err) {
-    _cleanup_free_ char *copy = xstrdup(path ? path : "");
-    size_t n = strlen(copy);
-    while (n > 0 && copy[n - 1] == '/')
-        copy[--n] = '\0';
-    char *slash = strrchr(copy, '/');
-    const char *base = slash ? slash + 1 : copy;
-    if (!*base) {
-        *name = xstrdup(".");
-        int fd = path_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-        return fd < 0 ? error_sys(err, -fd, "open the rootfs") : fd;
-    }
-    _cleanup_free_ char *last = xstrdup(base);
-    if (slash)
-        *slash = '\0';
-    else
-        copy[0] = '\0';
+int path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error **err) {
+    int links = 0;
+    return mkdir_in_root(rootfd, path, mode, &links, err);
+}
+
+static int open_parent(int rootfd, const char *path, bool create, char **name, int *links, struct error **err) {
+    _cleanup_free_ char *dir = NULL, *last = NULL;
+    split_parent(path, &dir, &last);
     int fd;
     if (create) {
-        fd = path_mkdir_in_root(rootfd, copy, 0755, err);
+        fd = mkdir_in_root(rootfd, dir, 0755, links, err);
     } else {
-        fd = path_open_in_root(rootfd, copy, O_PATH | O_DIRECTORY, 0);
+        fd = path_open_in_root(rootfd, dir, O_PATH | O_DIRECTORY, 0);
         if (fd < 0)
-            fd = error_sys(err, -fd, "open %s in the rootfs", *copy ? copy : "/");
+            fd = error_sys(err, -fd, "open %s in the rootfs", *dir ? dir : "/");
     }
     if (fd >= 0)
-        *name = TAKE_PTR(last);
+        *name = last ? TAKE_PTR(last) : xstrdup(".");
     return fd;
 }
 
-int path_create_in_root(int rootfd, const char *path, bool dir, struct error **err) {
+int path_open_parent_in_root(int rootfd, const char *path, bool create, char **name, struct error **err) {
+    int links = 0;
+    return open_parent(rootfd, path, create, name, &links, err);
+}
+
+static int create_in_root(int rootfd, const char *path, bool dir, int *links, struct error **err) {
     int fd = path_open_in_root(rootfd, path, O_PATH, 0);
     if (fd >= 0)
         return fd;
@@ -201,11 +224,23 @@ int path_create_in_root(int rootfd, const char *path, bool dir, struct error **e
         return error_sys(err, -fd, "open %s in the rootfs", path);
 
     _cleanup_free_ char *name = NULL;
-    _cleanup_close_ int parent = path_open_parent_in_root(rootfd, path, true, &name, err);
+    _cleanup_close_ int parent = open_parent(rootfd, path, true, &name, links, err);
     if (parent < 0)
         return parent;
     int r = dir ? mkdirat(parent, name, 0755) : mknodat(parent, name, S_IFREG | 0644, 0);
     if (r < 0 && errno != EEXIST)
         return error_sys(err, errno, "create %s %s in the rootfs", dir ? "directory" : "file", path);
-    return reopen_created(rootfd, path, O_PATH, err);
+    fd = path_open_in_root(rootfd, path, O_PATH, 0);
+    if (fd == -ENOENT) {
+        _cleanup_free_ char *pdir = NULL, *last = NULL;
+        split_parent(path, &pdir, &last);
+        _cleanup_free_ char *next = follow_dangling(parent, name, pdir, "", links, err);
+        return next ? create_in_root(rootfd, next, dir, links, err) : -ENOENT;
+    }
+    return fd < 0 ? error_sys(err, -fd, "open %s in the rootfs", path) : fd;
+}
+
+int path_create_in_root(int rootfd, const char *path, bool dir, struct error **err) {
+    int links = 0;
+    return create_in_root(rootfd, path, dir, &links, err);
 }

@@ -24,12 +24,13 @@ int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
 void path_disable_openat2(bool disable);
 
 /* mkdir -p of path inside the root (missing directories get `mode`); returns an
- * O_PATH|O_DIRECTORY fd of the result.  A dangling symlink on the way is an error (as runc). */
+ * O_PATH|O_DIRECTORY fd of the result.  A symlink on the way that points to something missing
+ * has its target created, inside the root (as runc: "etc -> /srv/etc" makes <root>/srv/etc). */
 int path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error **err);
 
 /* A mount point: the existing path (any type) opened O_PATH, or, when missing, its parents
  * created (0755) and then the last component as a directory (dir, 0755) or an empty regular file
- * (!dir, 0644).  Returns the O_PATH fd. */
+ * (!dir, 0644); a dangling symlink there has its target created.  Returns the O_PATH fd. */
 int path_create_in_root(int rootfd, const char *path, bool dir, struct error **err);
 
 /* The parent directory of path (created when `create`), O_PATH, and in *name the last component

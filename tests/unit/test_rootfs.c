@@ -132,7 +132,13 @@ static void env_make(struct env *e) {
     write_text(p, "secret");
     xsymlink("/etc", e->rootfs, "evil");                  /* absolute: must mean <rootfs>/etc */
     xsymlink("../../../../../../../..", e->rootfs, "up"); /* relative, climbing: must stop at the root */
-    xsymlink("/nonexistent-hull-target", e->rootfs, "dangle");
+    char t[128];
+    snprintf(t, sizeof(t), "/%s-dangle", e->tag); /* to be created inside the rootfs */
+    xsymlink(t, e->rootfs, "dangle");
+    snprintf(t, sizeof(t), "../../../../../%s-dangle2", e->tag);
+    xsymlink(t, e->rootfs, "dangle2");
+    xsymlink("loop2", e->rootfs, "loop1");
+    xsymlink("loop1", e->rootfs, "loop2");
 
     xmkdir(e->host, "dir");
     snprintf(p, sizeof(p), "%s/dir/data", e->host);
@@ -165,7 +171,8 @@ static bool host_exists(const char *fmt, ...) {
 }
 
 static void remove_escapes(const struct env *e) {
-    const char *fmts[] = {"/%s-escape", "/etc/%s-evil", "/%s-up", "/tmp/%s-up"};
+    const char *fmts[] = {"/%s-escape/x", "/%s-escape", "/etc/%s-evil", "/%s-up", "/tmp/%s-up", "/%s-dangle/x",
+                          "/%s-dangle", "/%s-dangle2/y", "/%s-dangle2"};
     for (size_t i = 0; i < ARRAY_SIZE(fmts); i++) {
         char p[128];
         snprintf(p, sizeof(p), fmts[i], e->tag);
@@ -439,6 +446,8 @@ static void case_full(struct env *e) {
         fs("/opt/copy", "tmpfs", 0, NULL),
         fs("/sharedtmp", "tmpfs", 0, NULL),
         bind("/rro", data, 0, true),
+        fs("/dangle/x", "tmpfs", 0, NULL),
+        fs("/dangle2/y", "tmpfs", 0, NULL),
     };
     mounts[12].tmpcopyup = true;
     mounts[13].propagation = MS_SHARED;
@@ -491,6 +500,10 @@ static void case_full(struct env *e) {
     check(is_fs(p, TMPFS_MAGIC), "%s through the symlink evil -> /etc lands in the rootfs's /etc", g_evil);
     snprintf(p, sizeof(p), "/%s-up", e->tag);
     check(is_fs(p, TMPFS_MAGIC), "%s through a climbing relative symlink lands at the root", g_up);
+    snprintf(p, sizeof(p), "/%s-dangle/x", e->tag);
+    check(is_fs(p, TMPFS_MAGIC), "/dangle/x through a dangling absolute symlink: its target made inside");
+    snprintf(p, sizeof(p), "/%s-dangle2/y", e->tag);
+    check(is_fs(p, TMPFS_MAGIC), "/dangle2/y through a dangling climbing symlink: its target made inside");
     check(is_fs("/opt/copy", TMPFS_MAGIC) && content_is("/opt/copy/a.txt", "copied") &&
               content_is("/opt/copy/sub/b.txt", "deep") && link_is("/opt/copy/link", "a.txt"),
           "tmpcopyup copied files, directories and symlinks");
@@ -701,9 +714,9 @@ static void case_errors(struct env *e) {
     m[0].tmpcopyup = true;
     expect_error(e, &spec, "mounts[0] (proc on /z): tmpcopyup is only supported on tmpfs", "tmpcopyup on proc");
 
-    m[0] = fs("/dangle/x", "tmpfs", 0, NULL);
-    expect_error(e, &spec, "mounts[0] (tmpfs on /dangle/x): /dangle in the rootfs: a dangling symlink",
-                 "a dangling symlink on the way");
+    m[0] = fs("/loop1/x", "tmpfs", 0, NULL);
+    expect_error(e, &spec, "mounts[0] (tmpfs on /loop1/x): open /loop1/x in the rootfs: Too many levels of symbolic links",
+                 "a symlink loop on the way");
 
     m[0] = fs("/evil", "proc", 0, NULL);
     expect_error(e, &spec, "mounts[0] (proc on /evil): the destination must be a plain directory", "proc on a symlink");
@@ -757,6 +770,9 @@ int main(void) {
                    host_exists("%s/%s-up", e.rootfs, e.tag),
                "%s: climbing relative symlink stopped at the rootfs", n);
             ok(!host_exists("%s/opt/copy/new.txt", e.rootfs), "%s: writes to the copyup tmpfs stay in it", n);
+            ok(!host_exists("/%s-dangle", e.tag) && !host_exists("/%s-dangle2", e.tag) &&
+                   host_exists("%s/%s-dangle/x", e.rootfs, e.tag) && host_exists("%s/%s-dangle2/y", e.rootfs, e.tag),
+               "%s: targets of dangling symlinks made inside the rootfs only", n);
             remove_escapes(&e); /* what a broken resolution would have made on the host (empty dirs) */
             ok(host_exists("%s/dev", e.rootfs) && !host_exists("%s/dev/null", e.rootfs),
                "%s: devices went to the tmpfs, not the rootfs directory", n);
