@@ -113,6 +113,33 @@ int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
     return open_in_root_slow(rootfd, path, flags, mode);
 }
 
+char *path_clean(const char *path) {
+    char *out = xmalloc(strlen(path ? path : "") + 2);
+    size_t n = 0;
+    out[n++] = '/';
+    for (const char *p = path ? path : ""; *p;) {
+        while (*p == '/')
+            p++;
+        size_t len = strcspn(p, "/");
+        if (len == 0 || (len == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 1 && out[n - 1] != '/')
+                n--;
+            if (n > 1)
+                n--; /* the slash before the dropped component */
+        } else {
+            if (n > 1)
+                out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 const char *path_fd_proc(int fd, char buf[PATH_FD_PROC_MAX]) {
     snprintf(buf, PATH_FD_PROC_MAX, "/proc/self/fd/%d", fd);
     return buf;

@@ -37,6 +37,10 @@ int path_create_in_root(int rootfd, const char *path, bool dir, struct error **e
  * (a newly allocated string; "." for the root itself).  For unlinkat/symlinkat/mknodat. */
 int path_open_parent_in_root(int rootfd, const char *path, bool create, char **name, struct error **err);
 
+/* The path made absolute and lexically clean: no "", "." or ".." components (".." stops at
+ * "/"), no trailing slash: "a//b/../c/" is "/a/c", "../.." is "/".  Symlinks are not looked at. */
+char *path_clean(const char *path);
+
 /* "/proc/self/fd/N": what mount(2) takes as the target of an O_PATH fd. */
 #define PATH_FD_PROC_MAX 32
 const char *path_fd_proc(int fd, char buf[PATH_FD_PROC_MAX]);

@@ -35,21 +35,9 @@ static const char *const dev_links[][2] = {
     {"/proc/self/fd/2", "stderr"},
 };
 
-/* Lexically equal as absolute paths ("/dev/", "//dev", "/./dev" are "/dev"). */
 static bool same_path(const char *a, const char *b) {
-    for (;;) {
-        while (*a == '/' || (a[0] == '.' && (a[1] == '/' || !a[1])))
-            a++;
-        while (*b == '/' || (b[0] == '.' && (b[1] == '/' || !b[1])))
-            b++;
-        size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
-        if (la != lb || strncmp(a, b, la) != 0)
-            return false;
-        if (!la)
-            return true;
-        a += la;
-        b += lb;
-    }
+    _cleanup_free_ char *ca = path_clean(a), *cb = path_clean(b);
+    return strcmp(ca, cb) == 0;
 }
 
 static bool dev_is_bound(const struct oci_spec *spec) {

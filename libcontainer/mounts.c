@@ -149,8 +149,11 @@ static int remount(int rootfd, const struct oci_mount *m, struct error **err) {
 int mounts_mount_one(const struct rootfs_ctx *c, int rootfd, size_t i, struct error **err) {
     const struct oci_mount *m = &c->spec->mounts[i];
     int r;
+    _cleanup_free_ char *clean = m->destination ? path_clean(m->destination) : NULL;
     if (!m->destination || !*m->destination)
         r = error_new(err, EINVAL, "no destination");
+    else if (strcmp(clean, "/") == 0)
+        r = error_new(err, EINVAL, "the destination is the root itself (root.path sets what / is)");
     else if ((m->idmap || m->ridmap) && !m->bind)
         r = error_new(err, EINVAL, "idmap and ridmap are only supported on bind mounts");
     else if (m->flags & MS_REMOUNT)

@@ -457,6 +457,7 @@ static void case_full(struct env *e) {
          .has_uid = true, .uid = 1, .has_gid = true, .gid = 2},
         {.path = "/mydevs/null2", .type = 'c', .major = 1, .minor = 3},
         {.path = "/dev/fifo0", .type = 'p'},
+        {.path = "/dev//./null", .type = 'c', .major = 1, .minor = 3, .has_file_mode = true, .file_mode = 0600},
     };
     char *masked[] = {"/proc/kcore", "/proc/meminfo", "/sys/firmware", "/masked_dir", "/secret.txt", "/nonexistent/x", NULL};
     char *readonly[] = {"/proc/sys", "/missing", NULL};
@@ -488,6 +489,7 @@ static void case_full(struct env *e) {
           "/dev/fuse has mode 0620 and owner 1:2");
     check(is_dev("/mydevs/null2", S_IFCHR, 1, 3), "a device outside /dev");
     check(stat("/dev/fifo0", &st) == 0 && S_ISFIFO(st.st_mode), "a fifo device");
+    check(stat("/dev/null", &st) == 0 && (st.st_mode & 07777) == 0600, "linux.devices overrides a default device");
     check(is_fs("/dev/shm", TMPFS_MAGIC) && is_fs("/dev/mqueue", MQUEUE_MAGIC), "/dev/shm and /dev/mqueue");
     check(is_fs("/sys", SYSFS_MAGIC) && is_ro("/sys") && access("/sys/kernel", F_OK) == 0, "/sys: read-only sysfs");
     check_cgroups(e->tag);
@@ -713,6 +715,9 @@ static void case_errors(struct env *e) {
     m[0] = fs("/z", "proc", 0, NULL);
     m[0].tmpcopyup = true;
     expect_error(e, &spec, "mounts[0] (proc on /z): tmpcopyup is only supported on tmpfs", "tmpcopyup on proc");
+
+    m[0] = fs("/a/../..", "tmpfs", 0, NULL);
+    expect_error(e, &spec, "mounts[0] (tmpfs on /a/../..): the destination is the root itself", "a mount on /");
 
     m[0] = fs("/loop1/x", "tmpfs", 0, NULL);
     expect_error(e, &spec, "mounts[0] (tmpfs on /loop1/x): open /loop1/x in the rootfs: Too many levels of symbolic links",
