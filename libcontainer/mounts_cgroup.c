@@ -161,7 +161,9 @@ static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_
     int r = read_file("/proc/self/cgroup", &self, NULL, err);
     if (r >= 0)
         r = mounts_mountinfo_read(&mi, err);
-    const char *path = r < 0 ? NULL : strstr(self, "0::");
+    const char *path = r < 0 ? NULL : str_has_prefix(self, "0::") ? self : strstr(self, "\n0::");
+    if (path && *path == '\n')
+        path++;
     const struct mounts_mi_entry *e = r < 0 ? NULL : find_hierarchy(&mi, "");
     if (r >= 0 && (!path || !e))
         r = error_new(err, ENOENT, "cgroup2: cannot find this process's cgroup to bind");
