@@ -142,8 +142,7 @@ int container_delete(const char *root, const char *id, bool force, struct error 
     enum status st = status_of(sd, &rec);
     struct oci_spec *spec = NULL;
     if (st != STATUS_STOPPED && !force)
-        r = error_new(err, EBUSY, "cannot delete container %s: it is %s, not stopped (use --force)", id,
-                      status_name(st));
+        r = error_new(err, EBUSY, "it is %s, not stopped (use --force)", status_name(st));
     else if (load_saved_spec(sd, &spec, NULL) < 0)
         log_warn("container %s: saved config.json unreadable; poststop hooks not run", id);
     if (r >= 0)
@@ -165,7 +164,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
     if (r < 0)
         return r;
     if (status_of(sd, &rec) == STATUS_STOPPED)
-        r = error_new(err, ESRCH, "cannot kill container %s: it is not running", id);
+        r = error_new(err, ESRCH, "it is not running");
     else if (all) {
         struct cgroup *cg = NULL;
         r = load_cgroup(sd, &cg, err);

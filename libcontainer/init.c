@@ -162,6 +162,9 @@ _Noreturn void init_main(struct launch *l) {
     sigprocmask(SIG_SETMASK, &none, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     close(l->sync_parent);
+    /* the state directory's fd carries create's flock: holding it would lock out `start` */
+    close(l->sd->fd);
+    l->sd->fd = -1;
 
     if (sync_expect(l->sync_child, SYNC_CONTINUE, NULL, NULL, &err) < 0)
         _exit(1); /* the parent gave up */

@@ -25,14 +25,12 @@
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "additional_gids are passed to setgroups as is");
 
-static void warn_skipped(const char *set, uint64_t wanted, uint64_t granted) {
+static void warn_skipped(const char *set, uint64_t wanted, uint64_t granted, const char *why) {
     uint64_t skipped = wanted & ~granted;
     if (!skipped)
         return;
     _cleanup_free_ char *names = caps_names(skipped);
-    log_warn("process.capabilities.%s: %s cannot be granted here (unknown to the kernel or not held by hull); "
-             "skipped",
-             set, names);
+    log_warn("process.capabilities.%s: %s cannot be granted (%s); skipped", set, names, why);
 }
 
 /* What can actually be set, from what is asked and what the process holds now. */
@@ -49,11 +47,12 @@ static int plan_caps(const struct oci_capabilities *c, struct caps_state *plan, 
     /* capset: inheritable within (old inheritable | bounding) and (old inheritable | permitted) */
     plan->inheritable = c->inheritable & (now.inheritable | (plan->bounding & now.permitted));
     plan->ambient = c->ambient & plan->permitted & plan->inheritable;
-    warn_skipped("bounding", c->bounding, plan->bounding);
-    warn_skipped("permitted", c->permitted, plan->permitted);
-    warn_skipped("effective", c->effective, plan->effective);
-    warn_skipped("inheritable", c->inheritable, plan->inheritable);
-    warn_skipped("ambient", c->ambient, plan->ambient);
+    const char *not_held = "unknown to the kernel or not held by hull";
+    warn_skipped("bounding", c->bounding, plan->bounding, not_held);
+    warn_skipped("permitted", c->permitted, plan->permitted, not_held);
+    warn_skipped("effective", c->effective, plan->effective, not_held);
+    warn_skipped("inheritable", c->inheritable, plan->inheritable, not_held);
+    warn_skipped("ambient", c->ambient, plan->ambient, "an ambient capability must be both permitted and inheritable");
     return 0;
 }
 

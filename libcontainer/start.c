@@ -47,9 +47,9 @@ static int release(const struct statedir *sd, struct error **err) {
 int start_locked(struct statedir *sd, const struct record *rec, const struct oci_spec *spec, struct error **err) {
     enum status st = status_of(sd, rec);
     if (st != STATUS_CREATED)
-        return error_new(err, EINVAL, "cannot start container %s: it is %s, not created", sd->id, status_name(st));
+        return error_new(err, EINVAL, "it is %s, not created", status_name(st));
     if (!rec->has_process)
-        return error_new(err, EINVAL, "cannot start container %s: config.json has no process", sd->id);
+        return error_new(err, EINVAL, "config.json has no process");
     int r = release(sd, err);
     unlinkat(sd->fd, "start.sock", 0);
     if (r >= 0 && spec->hooks[OCI_HOOK_POSTSTART].n) {

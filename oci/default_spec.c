@@ -67,7 +67,8 @@ static void gen_process(yajl_gen g) {
     jg_key_strv(g, "bounding", caps);
     jg_key_strv(g, "effective", caps);
     jg_key_strv(g, "permitted", caps);
-    jg_key_strv(g, "ambient", caps);
+    /* runc's default also lists these as ambient, which the kernel cannot raise without
+     * inheritable: hull leaves them out rather than warn on every default container. */
     yajl_gen_map_close(g);
     jg_key(g, "rlimits");
     yajl_gen_array_open(g);

@@ -259,8 +259,7 @@ static void test_precheck(void) {
                                     .ambient = BIT(CAP_NET_BIND_SERVICE)};
     p.capabilities = &caps;
     r = process_precheck(&p, &e);
-    expect_error(r, e, EINVAL, "process.capabilities.ambient: CAP_NET_BIND_SERVICE not in both permitted and inheritable",
-                 true, "an ambient capability outside inheritable is refused");
+    ok(r >= 0, "an ambient capability outside inheritable passes the precheck (skipped with a warning, as runc does)");
     error_free(e), e = NULL;
     caps.ambient = 0;
     caps.effective = BIT(CAP_CHOWN);
@@ -477,8 +476,9 @@ static void test_set_identity(void) {
     struct oci_capabilities bad = {.bounding = base, .permitted = base, .effective = base, .ambient = BIT(CAP_KILL)};
     q.capabilities = &bad;
     st = in_child(child_identity, &q);
-    ok(str_has_prefix(st, "error: process.capabilities.ambient: CAP_KILL not in both permitted and inheritable"),
-       "an ambient capability outside inheritable is an error (%s)", st);
+    ok(!str_has_prefix(st, "error:"), "an ambient capability outside inheritable is skipped, not an error (%s)", st);
+    if (!str_has_prefix(st, "error:"))
+        check_caps(st, "CapAmb", 0);
     free(st);
 }
 
