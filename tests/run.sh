@@ -99,7 +99,13 @@ run_integration() {
     fi
     export HULL=${HULL:-$REPO/build/hull}
     export HULL_TEST_ROOTFS=${HULL_TEST_ROOTFS:-$REPO/build/test-rootfs}
-    export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+    export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+    # One token for this run: part of every container id, cgroup and temporary path, so that
+    # zz_leaks.bats checks this run's leftovers only (others may run the suite at the same time).
+    export HULL_TEST_RUN=${HULL_TEST_RUN:-$(tr -dc 'a-z0-9' < /dev/urandom | head -c 6)}
+    local tmp=${TMPDIR:-/tmp}/hull-tests-$HULL_TEST_RUN
+    mkdir -p "$tmp"
+    export HULL_TEST_TMP=$tmp
     echo "== integration tests (${#files[@]} files, HULL=$HULL)"
     if ! command -v bats >/dev/null; then
         echo "run.sh: bats missing (make deps)" >&2
@@ -115,9 +121,15 @@ run_integration() {
     fi
     for f in "${files[@]}"; do
         name=$(basename "$f" .bats)
-        bats --tap "$f" > "$LOGS/bats-$name.log" 2>&1
+        TMPDIR=$tmp bats --tap "$f" > "$LOGS/bats-$name.log" 2>&1
         count_tap "$LOGS/bats-$name.log" $? "integration/$name"
     done
+    # never remove a directory with something mounted below it
+    if ! awk -v d="$tmp" 'index($5, d) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+        rm -rf "$tmp"
+    else
+        echo "run.sh: mounts left under $tmp: not removed" >&2
+    fi
 }
 
 case $mode in

@@ -10,9 +10,9 @@
 #                against runc to compare)
 #   ROOT         the per-test state root passed as --root (never /run/hull)
 #   TEST_DIR     the per-test scratch directory; BUNDLE=$TEST_DIR/bundle, ROOTFS=$BUNDLE/rootfs
-#   CID          a container id unique to the test ("hullt-<file>-<n>-a"); ID_PREFIX is its stem
-#                ("hullt-<file>-<n>-"): every id, cgroup or name a test makes starts with it, so
-#                that leaks are found and blamed on the right test.
+#   CID          a container id unique to the test ("hullt-<run>-<file>-<n>-a"); ID_PREFIX is its
+#                stem ("hullt-<run>-<file>-<n>-"): every id, cgroup or name a test makes starts
+#                with it, so that leaks are found and blamed on the right test and run.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 HULL=${HULL:-$REPO/build/hull}
@@ -20,9 +20,17 @@ HULL_TEST_ROOTFS=${HULL_TEST_ROOTFS:-$REPO/build/test-rootfs}
 TESTDATA=$BATS_TEST_DIRNAME/testdata
 HELPERS_BIN=${HULL_TEST_HELPERS:-$REPO/build/test-helpers}
 
-# hull ARGS...: the runtime with the test's --root.  Use as `run hull ...` or directly.
+# One token per suite run (tests/run.sh exports it; a bare bats run makes its own): it is part of
+# every id so that two runs on one machine never mistake each other's containers for leaks.
+if [ -z "${HULL_TEST_RUN:-}" ]; then
+    HULL_TEST_RUN=$(basename "${BATS_RUN_TMPDIR:-x-$$}")
+    HULL_TEST_RUN=${HULL_TEST_RUN##*-}
+fi
+
+# hull ARGS...: the runtime with the test's --root.  Use as `run hull ...` or directly.  A hull
+# that hangs is killed after HULL_CMD_TIMEOUT seconds (exit status 124) instead of hanging the test.
 hull() {
-    "$HULL" --root "$ROOT" "$@"
+    timeout --foreground -k 5 "${HULL_CMD_TIMEOUT:-60}" "$HULL" --root "$ROOT" "$@"
 }
 
 # The cached rootfs (tests/lib/mkrootfs.sh), built once per suite run; tests/run.sh rebuilds it
@@ -58,7 +66,7 @@ hull_setup() {
     ROOTFS=$BUNDLE/rootfs
     local file
     file=$(basename "$BATS_TEST_FILENAME" .bats)
-    ID_PREFIX=hullt-$file-$BATS_TEST_NUMBER-
+    ID_PREFIX=hullt-$HULL_TEST_RUN-$file-$BATS_TEST_NUMBER-
     CID=${ID_PREFIX}a
     TEARDOWN_CMDS=()
     # bats makes its run directory 0700: a container root mapped to another uid (user namespace)
@@ -244,6 +252,9 @@ assert_nothing_left() {
     while IFS= read -r d; do
         leaks+=("mount $d")
     done < <(mounts_under "$TEST_DIR")
+    for pid in $(runtime_pids); do
+        leaks+=("runtime process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null))")
+    done
     if [ ${#leaks[@]} -gt 0 ]; then
         printf 'LEFT BEHIND: %s\n' "${leaks[@]}" >&2
         return 1
@@ -255,9 +266,23 @@ mounts_under() {
     awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo
 }
 
+# runtime_pids: hull processes still working on this test's --root (a hung or stray runtime).
+runtime_pids() {
+    local f pid
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}; pid=${pid%/cmdline}
+        [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
+        tr '\0' '\n' < "$f" 2>/dev/null | grep -qxF -- "$ROOT" || continue
+        process_gone "$pid" || echo "$pid"
+    done
+}
+
 # Remove what a test left (after it was reported), so the next test and the host start clean.
 force_cleanup() {
     local prefix=$ID_PREFIX d f pid
+    for pid in $(runtime_pids); do
+        kill -9 "$pid" 2>/dev/null
+    done
     for f in /proc/[0-9]*/cgroup; do
         pid=${f#/proc/}; pid=${pid%/cgroup}
         grep -q "/$prefix" "$f" 2>/dev/null && kill -9 "$pid" 2>/dev/null
@@ -278,13 +303,13 @@ hull_teardown() {
     done
     # every container hull knows of, and every state dir (in case list is broken)
     local ids=()
-    mapfile -t ids < <({ hull list -q 2>/dev/null; ls -1 "$ROOT" 2>/dev/null; } | sort -u)
+    mapfile -t ids < <({ HULL_CMD_TIMEOUT=10 hull list -q 2>/dev/null; ls -1 "$ROOT" 2>/dev/null; } | sort -u)
     for id in "${ids[@]}"; do
         [ -n "$id" ] && [ -d "$ROOT/$id" ] || continue
-        hull delete --force "$id" >/dev/null 2>&1 || echo "teardown: hull delete --force $id failed" >&2
+        HULL_CMD_TIMEOUT=20 hull delete --force "$id" >/dev/null 2>&1 || echo "teardown: hull delete --force $id failed" >&2
     done
     local left
-    left=$(hull list -q 2>/dev/null)
+    left=$(HULL_CMD_TIMEOUT=10 hull list -q 2>/dev/null)
     if [ -n "$left" ]; then
         echo "LEFT BEHIND: containers after delete --force: $left" >&2
         rc=1
