@@ -203,6 +203,25 @@ bool str_has_prefix(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void str_unescape_octal(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+char *xstrdup_unescape_octal(const char *s) {
+    char *d = xstrdup(s);
+    str_unescape_octal(d);
+    return d;
+}
+
 int parse_int64(const char *s, int64_t *out) {
     if (!s || !*s)
         return -EINVAL;

@@ -43,6 +43,10 @@ void strv_push(char ***v, char *s); /* takes ownership of s */
 void strv_free(char **v);
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* Undo the \ooo escapes of /proc/self/mountinfo (space, tab, newline, backslash), in place. */
+void str_unescape_octal(char *s);
+/* The same into a new string. */
+char *xstrdup_unescape_octal(const char *s);
 /* Parse decimal integers strictly (whole string, range-checked); 0 or -EINVAL/-ERANGE. */
 int parse_int64(const char *s, int64_t *out);
 int parse_uint64(const char *s, uint64_t *out);

@@ -50,22 +50,6 @@ static char *sorted_list(const char *list, bool (*keep)(const char *)) {
     return out;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static char *unescape_octal(const char *s) {
-    char *out = xmalloc(strlen(s) + 1), *o = out;
-    while (*s) {
-        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-            s[3] <= '7') {
-            *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-            s += 4;
-        } else {
-            *o++ = *s++;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* One mountinfo line: "36 25 0:31 / /sys/fs/cgroup/memory rw,relatime shared:1 - cgroup cgroup rw,memory".
  * Returns 1 and fills m for a cgroup mount, 0 for anything else, < 0 for a malformed line. */
 static int parse_mount_line(char *line, struct cg_mount *m) {
@@ -84,8 +68,8 @@ static int parse_mount_line(char *line, struct cg_mount *m) {
     if (!version)
         return 0;
     m->version = version;
-    m->root = unescape_octal(f[3]);
-    m->mount_point = unescape_octal(f[4]);
+    m->root = xstrdup_unescape_octal(f[3]);
+    m->mount_point = xstrdup_unescape_octal(f[4]);
     m->options = xstrdup(super);
     m->controllers = version == 2 ? xstrdup("") : sorted_list(super, is_controller);
     return 1;

@@ -42,21 +42,6 @@ static char *escape(const char *s) {
     return out;
 }
 
-static char *unescape(const char *s) {
-    char *out = xmalloc(strlen(s) + 1), *o = out;
-    while (*s) {
-        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-            s[3] <= '7') {
-            *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-            s += 4;
-        } else {
-            *o++ = *s++;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static void append_hierarchy(char **buf, size_t *len, const struct cg_hierarchy *h) {
     _cleanup_free_ char *mp = escape(h->mount_point), *ctl = escape(h->controllers), *path = escape(h->path);
     _cleanup_free_ char *line =
@@ -92,9 +77,9 @@ static int load_hierarchy(struct cgroup *cg, char *args, struct error **err) {
     struct cg_hierarchy *h = &cg->h[cg->n++];
     *h = (struct cg_hierarchy){
         .ops = f[0][0] == '2' ? &cg_v2_ops : &cg_v1_ops,
-        .mount_point = unescape(f[1]),
-        .controllers = strcmp(f[2], "-") == 0 ? xstrdup("") : unescape(f[2]),
-        .path = unescape(f[3]),
+        .mount_point = xstrdup_unescape_octal(f[1]),
+        .controllers = strcmp(f[2], "-") == 0 ? xstrdup("") : xstrdup_unescape_octal(f[2]),
+        .path = xstrdup_unescape_octal(f[3]),
         .mount_fd = -1,
     };
     if (h->mount_point[0] != '/' || h->path[0] != '/')
@@ -107,7 +92,7 @@ static int load_created(struct cgroup *cg, const char *arg) {
     if (!cg->n || strchr(arg, ' '))
         return -EINVAL;
     struct cg_hierarchy *h = &cg->h[cg->n - 1];
-    _cleanup_free_ char *dir = unescape(arg);
+    _cleanup_free_ char *dir = xstrdup_unescape_octal(arg);
     if (dir[0] != '/' || strcmp(dir, "/") == 0 || strstr(dir, "/..") || !cg_path_contains(dir, h->path))
         return -EINVAL;
     strv_push(&h->created, TAKE_PTR(dir));

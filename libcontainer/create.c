@@ -121,11 +121,10 @@ static int plan_namespaces(struct launch *l, struct error **err) {
 }
 
 static int listen_for_start(struct launch *l, struct error **err) {
-    _cleanup_free_ char *path = statedir_fd_path(l->sd, "start.sock");
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(a.sun_path))
-        return error_new(err, ENAMETOOLONG, "socket path %s is too long", path);
-    strcpy(a.sun_path, path);
+    struct sockaddr_un a;
+    int r = statedir_socket_addr(l->sd, "start.sock", &a, err);
+    if (r < 0)
+        return r;
     _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return error_sys(err, errno, "socket");

@@ -154,13 +154,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
 
 int container_kill(const char *root, const char *id, int sig, bool all, struct error **err) {
     struct statedir *sd __attribute__((cleanup(statedir_freep))) = NULL;
-    int r = statedir_open(root, id, &sd, err);
-    if (r < 0)
-        return r;
     struct record rec;
-    r = record_read(sd, &rec, err);
-    if (r == -ENOENT)
-        return error_new(err, EBUSY, "container %s is still being created", id);
+    int r = statedir_open_created(root, id, &sd, &rec, err);
     if (r < 0)
         return r;
     if (status_of(sd, &rec) == STATUS_STOPPED)

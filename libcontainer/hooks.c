@@ -14,19 +14,11 @@
 
 #include "../base/cleanup.h"
 #include "../base/util.h"
+#include "../oci/oci.h"
 #include "process.h"
 
-static const char *const kind_names[OCI_HOOK__COUNT] = {
-    [OCI_HOOK_PRESTART] = "prestart",
-    [OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
-    [OCI_HOOK_CREATE_CONTAINER] = "createContainer",
-    [OCI_HOOK_START_CONTAINER] = "startContainer",
-    [OCI_HOOK_POSTSTART] = "poststart",
-    [OCI_HOOK_POSTSTOP] = "poststop",
-};
-
 const char *hooks_kind_name(enum oci_hook_kind kind) {
-    return (unsigned)kind < OCI_HOOK__COUNT ? kind_names[kind] : "unknown";
+    return (unsigned)kind < OCI_HOOK__COUNT ? oci_hook_names[kind] : "unknown";
 }
 
 /* A pipe whose ends are both above 2, so that the child's dup2 onto stdin cannot clobber them
@@ -227,7 +219,7 @@ int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *
         const struct oci_hook *h = &list->items[i];
         int r = hook_run_one(h, state_json, err);
         if (r < 0)
-            return error_wrap(err, r, "hooks.%s[%zu] (%s)", kind_names[kind], i, h->path);
+            return error_wrap(err, r, "hooks.%s[%zu] (%s)", oci_hook_names[kind], i, h->path);
     }
     return 0;
 }

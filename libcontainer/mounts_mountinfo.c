@@ -5,19 +5,6 @@
 #include "../base/util.h"
 #include "mounts.h"
 
-static void unescape(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 3;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
-
 /* "36 25 0:32 /root /mnt/point rw,... shared:1 - cgroup cgroup rw,memory" */
 static bool parse_line(char *line, struct mounts_mi_entry *e) {
     char *f[5], *save = NULL;
@@ -39,8 +26,8 @@ static bool parse_line(char *line, struct mounts_mi_entry *e) {
         return false;
     e->root = f[3];
     e->mountpoint = f[4];
-    unescape(e->root);
-    unescape(e->mountpoint);
+    str_unescape_octal(e->root);
+    str_unescape_octal(e->mountpoint);
     return true;
 }
 

@@ -14,11 +14,10 @@
 #include "lifecycle.h"
 
 static int connect_start(const struct statedir *sd, struct error **err) {
-    _cleanup_free_ char *path = statedir_fd_path(sd, "start.sock");
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(a.sun_path))
-        return error_new(err, ENAMETOOLONG, "socket path %s is too long", path);
-    strcpy(a.sun_path, path);
+    struct sockaddr_un a;
+    int r = statedir_socket_addr(sd, "start.sock", &a, err);
+    if (r < 0)
+        return r;
     _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return error_sys(err, errno, "socket");
@@ -68,13 +67,8 @@ int start_locked(struct statedir *sd, const struct record *rec, const struct oci
 
 int container_start(const char *root, const char *id, struct error **err) {
     struct statedir *sd __attribute__((cleanup(statedir_freep))) = NULL;
-    int r = statedir_open(root, id, &sd, err);
-    if (r < 0)
-        return r;
     struct record rec;
-    r = record_read(sd, &rec, err);
-    if (r == -ENOENT)
-        return error_new(err, EBUSY, "container %s is still being created", id);
+    int r = statedir_open_created(root, id, &sd, &rec, err);
     if (r < 0)
         return r;
     struct oci_spec *spec = NULL;

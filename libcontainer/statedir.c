@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../base/cleanup.h"
@@ -102,8 +104,27 @@ void statedir_free(struct statedir *sd) {
     free(sd);
 }
 
-char *statedir_fd_path(const struct statedir *sd, const char *name) {
-    return xasprintf("/proc/self/fd/%d/%s", sd->fd, name);
+int statedir_socket_addr(const struct statedir *sd, const char *name, struct sockaddr_un *a, struct error **err) {
+    memset(a, 0, sizeof(*a));
+    a->sun_family = AF_UNIX;
+    int n = snprintf(a->sun_path, sizeof(a->sun_path), "/proc/self/fd/%d/%s", sd->fd, name);
+    if (n < 0 || (size_t)n >= sizeof(a->sun_path))
+        return error_new(err, ENAMETOOLONG, "socket name %s is too long", name);
+    return 0;
+}
+
+int statedir_open_created(const char *root, const char *id, struct statedir **sd, struct record *r, struct error **err) {
+    int ret = statedir_open(root, id, sd, err);
+    if (ret < 0)
+        return ret;
+    ret = record_read(*sd, r, err);
+    if (ret == -ENOENT)
+        ret = error_new(err, EBUSY, "container %s is still being created", id);
+    if (ret < 0) {
+        statedir_free(*sd);
+        *sd = NULL;
+    }
+    return ret;
 }
 
 int record_write(const struct statedir *sd, const struct record *r, struct error **err) {

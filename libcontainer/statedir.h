@@ -28,8 +28,10 @@ int statedir_remove(struct statedir *sd, struct error **err);
 void statedir_free(struct statedir *sd);
 static inline void statedir_freep(struct statedir **p) { statedir_free(*p); }
 
-/* "/proc/self/fd/<fd>/<name>": a short path to a file in the directory (for unix sockets). */
-char *statedir_fd_path(const struct statedir *sd, const char *name);
+/* The address of a unix socket in the directory, short whatever the root's length
+ * ("/proc/self/fd/<fd>/<name>"). */
+struct sockaddr_un;
+int statedir_socket_addr(const struct statedir *sd, const char *name, struct sockaddr_un *a, struct error **err);
 
 struct record {
     pid_t pid;
@@ -39,6 +41,9 @@ struct record {
     char *owner;
     bool has_process;              /* config.json had a process to start */
 };
+
+/* Open and lock a created container and read its record (EBUSY while still being created). */
+int statedir_open_created(const char *root, const char *id, struct statedir **sd, struct record *r, struct error **err);
 
 int record_write(const struct statedir *sd, const struct record *r, struct error **err);
 /* ENOENT (no error set) while the container is still being created. */

@@ -75,7 +75,6 @@ extern const char *const oci_seccomp_actions[]; /* NULL-terminated, spec enum or
 extern const char *const oci_seccomp_operators[];
 extern const char *const oci_seccomp_archs[];
 extern const char *const oci_seccomp_flags[];
-extern const char *const oci_hook_names[OCI_HOOK__COUNT + 1]; /* "prestart", ... */
 /* "shared", "rslave", ... -> MS_*(|MS_REC); 0 if unknown. */
 unsigned long oci_propagation_parse(const char *s);
 /* "SCHED_FIFO" -> SCHED_FIFO; -1 if unknown or not supported on Linux (SCHED_ISO). */

@@ -33,6 +33,8 @@ int oci_rlimit_parse(const char *s);
 /* "pid" -> CLONE_NEWPID; 0 if unknown.  And back: CLONE_NEWPID -> "pid". */
 int oci_namespace_parse(const char *s);
 const char *oci_namespace_name(int clone_flag);
+/* config.json's names of the hook kinds, by enum oci_hook_kind: "prestart", "createRuntime", ... */
+extern const char *const oci_hook_names[OCI_HOOK__COUNT + 1];
 
 /* ---------- state ---------- */
 struct oci_state {
