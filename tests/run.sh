@@ -9,7 +9,7 @@
 # as skipped (never as passed).  A program that exits non-zero without reporting a failure, or
 # reports fewer results than its plan, counts one more failure.  The last line printed is always
 #   N passed, N failed, N skipped
-# and the exit status is non-zero when anything failed.  Logs: build/test-logs/.
+# and the exit status is non-zero when anything failed.  Logs: build/test-logs/latest/.
 # Environment: HULL (the runtime binary the bats suite runs, default build/hull), HULL_UNIT_DIR,
 # HULL_TEST_ROOTFS (the cached rootfs, default build/test-rootfs), BATS_TEST_TIMEOUT (seconds).
 set -uo pipefail
@@ -35,8 +35,12 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-LOGS=${HULL_TEST_LOGS:-$REPO/build/test-logs}
+# One token for this run: part of every container id, cgroup, temporary path and log directory,
+# so that two runs at the same time never mix (zz_leaks.bats checks this run's leftovers only).
+export HULL_TEST_RUN=${HULL_TEST_RUN:-$(tr -dc 'a-z0-9' < /dev/urandom | head -c 6)}
+LOGS=${HULL_TEST_LOGS:-$REPO/build/test-logs/run-$HULL_TEST_RUN}
 mkdir -p "$LOGS"
+ln -sfn "$(basename "$LOGS")" "$(dirname "$LOGS")/latest" 2>/dev/null || true
 passed=0 failed=0 skipped=0
 
 # count_tap LOG STATUS NAME: add LOG's TAP results to the totals, print a one-line summary for the
@@ -100,9 +104,6 @@ run_integration() {
     export HULL=${HULL:-$REPO/build/hull}
     export HULL_TEST_ROOTFS=${HULL_TEST_ROOTFS:-$REPO/build/test-rootfs}
     export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
-    # One token for this run: part of every container id, cgroup and temporary path, so that
-    # zz_leaks.bats checks this run's leftovers only (others may run the suite at the same time).
-    export HULL_TEST_RUN=${HULL_TEST_RUN:-$(tr -dc 'a-z0-9' < /dev/urandom | head -c 6)}
     local tmp=${TMPDIR:-/tmp}/hull-tests-$HULL_TEST_RUN
     mkdir -p "$tmp"
     export HULL_TEST_TMP=$tmp

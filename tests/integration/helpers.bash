@@ -111,6 +111,8 @@ set_cmd() {
 run_container() {
     set_cmd "$1"
     run hull run -b "$BUNDLE" "${2:-$CID}"
+    # shown by bats only when the test fails
+    printf '[run_container: status %s]\n%s\n[end of output]\n' "$status" "$output"
 }
 
 # requires FEATURE...: skip the test, saying why, when a feature is missing.
