@@ -230,6 +230,21 @@ static int write_initial_state(struct launch *l, struct error **err) {
     return write_file_atomic(path, json, strlen(json), 0600, err);
 }
 
+/* Socket activation, as runc does it: when hull itself was given LISTEN_FDS (LISTEN_PID is
+ * ours), those descriptors (3 ...) go to the container, before the --preserve-fds ones, and the
+ * process learns of them through LISTEN_FDS=N and LISTEN_PID=1. */
+static void pass_listen_fds(struct launch *l) {
+    l->preserve_fds = l->opts->preserve_fds;
+    const char *n = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+    int64_t count, owner;
+    if (!n || !pid || parse_int64(n, &count) < 0 || parse_int64(pid, &owner) < 0 || owner != getpid() || count <= 0 ||
+        count > 65536 || !l->spec->process)
+        return;
+    l->preserve_fds += (int)count;
+    strv_push(&l->spec->process->env, xasprintf("LISTEN_FDS=%d", (int)count));
+    strv_push(&l->spec->process->env, xstrdup("LISTEN_PID=1"));
+}
+
 /* Everything before the clone. */
 static int prepare(struct launch *l, struct error **err) {
     const struct create_opts *o = l->opts;
@@ -246,6 +261,7 @@ static int prepare(struct launch *l, struct error **err) {
         return error_wrap(err, r, "%s", cfg);
     if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
         return r;
+    pass_listen_fds(l);
     if ((r = statedir_create(o->root, o->id, &l->sd, err)) < 0)
         return r;
     if ((r = write_initial_state(l, err)) < 0)

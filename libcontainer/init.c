@@ -205,7 +205,7 @@ _Noreturn void init_main(struct launch *l) {
             process_set_identity(proc, &err) < 0)
             fail(l, err);
     }
-    if (process_close_fds(l->opts->preserve_fds, &err) < 0)
+    if (process_close_fds(l->preserve_fds, &err) < 0)
         fail(l, err);
     prctl(PR_SET_PDEATHSIG, 0);
     if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, &err) < 0)

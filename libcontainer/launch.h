@@ -30,6 +30,7 @@ struct launch {
     int unshare_flags;       /* CLONE_NEWCGROUP / CLONE_NEWTIME: unshared by the child */
     bool use_stage;          /* joining a user or pid namespace: clone through a stage process */
     bool in_userns;          /* a new or joined user namespace */
+    int preserve_fds;        /* --preserve-fds plus systemd's LISTEN_FDS */
 
     struct cgroup *cg;
     struct statedir *sd;
