@@ -97,7 +97,7 @@ STAT='stat -c "%n %F %t:%T %a %u %g"'
 
 @test "devices: an unknown type is an error naming the field" {
     update_config '.linux.devices = [{"path": "/dev/x", "type": "z", "major": 1, "minor": 3}]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"linux.devices[0]"* ]]
     assert_nothing_left

@@ -53,7 +53,7 @@ fd_list() {
 }
 
 @test "fds: --preserve-fds with a number that is not a number is an error" {
-    run hull run --preserve-fds many -b "$BUNDLE" "$CID"
+    run_hull run --preserve-fds many -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     assert_nothing_left
 }

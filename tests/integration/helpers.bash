@@ -89,6 +89,19 @@ on_teardown() {
     TEARDOWN_CMDS+=("$1")
 }
 
+# run_hull ARGS...: like `run hull ARGS...` (sets $status, $output, $lines), but the output goes
+# through a file: a container that keeps hull's stdout open (create, run -d) must not make the
+# test wait for it as bats' `run` would.
+run_hull() {
+    local rc=0 out=$TEST_DIR/.run_hull.out
+    hull "$@" > "$out" 2>&1 < /dev/null || rc=$?
+    status=$rc
+    output=$(cat "$out")
+    lines=()
+    [ -z "$output" ] || mapfile -t lines <<< "$output"
+    printf '[hull %s: status %s]\n%s\n[end of output]\n' "$*" "$status" "$output"
+}
+
 # update_config JQ_FILTER [JQ_ARGS...] [--bundle DIR]: edit config.json in place.
 #   update_config '.process.args = ["true"]'
 #   update_config '.process.env += [$e]' --arg e FOO=bar
@@ -106,13 +119,11 @@ set_cmd() {
     update_config '.process.args = ["sh", "-c", $s]' --arg s "$1"
 }
 
-# run_container SCRIPT [ID]: `run hull run` the bundle with `sh -c SCRIPT` as its process;
+# run_container SCRIPT [ID]: `run_hull run` the bundle with `sh -c SCRIPT` as its process;
 # $status, $output (stdout + stderr) and $lines as bats' `run` sets them.
 run_container() {
     set_cmd "$1"
-    run hull run -b "$BUNDLE" "${2:-$CID}"
-    # shown by bats only when the test fails
-    printf '[run_container: status %s]\n%s\n[end of output]\n' "$status" "$output"
+    run_hull run -b "$BUNDLE" "${2:-$CID}"
 }
 
 # requires FEATURE...: skip the test, saying why, when a feature is missing.

@@ -129,7 +129,7 @@ failing_hook() { # failing_hook STATUS
     add_hook prestart "$(failing_hook 3)"
     add_hook poststop "$(hook poststop)"
     set_cmd 'echo ran > /ran'
-    run hull create -b "$BUNDLE" "$CID"
+    run_hull create -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     echo "$output"
     [[ "$output" == *prestart* ]]
@@ -141,7 +141,7 @@ failing_hook() { # failing_hook STATUS
 
 @test "hooks: a failing createRuntime hook: create fails, nothing is left" {
     add_hook createRuntime "$(failing_hook 1)"
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *createRuntime* ]]
     assert_nothing_left
@@ -149,7 +149,7 @@ failing_hook() { # failing_hook STATUS
 
 @test "hooks: a failing createContainer hook: create fails, nothing is left" {
     add_hook createContainer "$(failing_hook 1)"
-    run hull create -b "$BUNDLE" "$CID"
+    run_hull create -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *createContainer* ]]
     assert_nothing_left
@@ -159,7 +159,7 @@ failing_hook() { # failing_hook STATUS
     add_hook startContainer "$(failing_hook 4)"
     set_cmd 'echo ran > /ran; exec sleep 100'
     hull create -b "$BUNDLE" "$CID"
-    run hull start "$CID"
+    run_hull start "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *startContainer* ]]
     sleep 0.5
@@ -173,7 +173,7 @@ failing_hook() { # failing_hook STATUS
     set_cmd 'exec sleep 100'
     hull create -b "$BUNDLE" "$CID"
     pid=$(pid_of "$CID")
-    run hull start "$CID"
+    run_hull start "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *poststart* ]]
     wait_for process_gone "$pid"
@@ -185,10 +185,10 @@ failing_hook() { # failing_hook STATUS
     set_cmd 'true'
     hull run -d -b "$BUNDLE" "$CID"
     wait_for status_is "$CID" stopped
-    run hull delete "$CID"
+    run_hull delete "$CID"
     [ "$status" -eq 0 ]
     grep -qx poststop "$LOG"
-    run hull state "$CID"
+    run_hull state "$CID"
     [ "$status" -ne 0 ]
 }
 
@@ -196,7 +196,7 @@ failing_hook() { # failing_hook STATUS
     marker=29.$RANDOM
     add_hook createRuntime "{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"$marker\"], \"timeout\": 1}"
     start=$(date +%s)
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [ $(($(date +%s) - start)) -lt 20 ]
     [[ "$output" == *createRuntime* ]]
@@ -214,7 +214,7 @@ failing_hook() { # failing_hook STATUS
 
 @test "hooks: a hook path that does not exist fails the create, naming it" {
     add_hook createRuntime "{\"path\": \"$TEST_DIR/no-such-hook\"}"
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *no-such-hook* ]]
     assert_nothing_left
@@ -222,7 +222,7 @@ failing_hook() { # failing_hook STATUS
 
 @test "hooks: a relative hook path is rejected before anything is made" {
     add_hook createRuntime '{"path": "bin/true"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *hooks.createRuntime[0]* ]]
     assert_nothing_left
@@ -230,7 +230,7 @@ failing_hook() { # failing_hook STATUS
 
 @test "hooks: timeout 0 is rejected" {
     add_hook createRuntime '{"path": "/bin/true", "timeout": 0}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *timeout* ]]
     assert_nothing_left

@@ -34,7 +34,7 @@ load helpers
     wait_for process_gone "$pid"
 
     hull delete "$CID"
-    run hull state "$CID"
+    run_hull state "$CID"
     [ "$status" -ne 0 ]
     [ ! -e "$ROOT/$CID" ]
     assert_nothing_left
@@ -44,7 +44,7 @@ load helpers
     set_cmd 'exec sleep 100'
     hull create -b "$BUNDLE" "$CID"
     hull start "$CID"
-    run hull start "$CID"
+    run_hull start "$CID"
     [ "$status" -ne 0 ]
     [ "$(status_of "$CID")" = running ]
 }
@@ -54,7 +54,7 @@ load helpers
     hull create -b "$BUNDLE" "$CID"
     hull start "$CID"
     wait_for status_is "$CID" stopped
-    run hull start "$CID"
+    run_hull start "$CID"
     [ "$status" -ne 0 ]
 }
 
@@ -92,7 +92,7 @@ load helpers
 @test "kill: an unknown signal is an error and the container keeps running" {
     set_cmd 'exec sleep 100'
     hull run -d -b "$BUNDLE" "$CID"
-    run hull kill "$CID" SIGNOPE
+    run_hull kill "$CID" SIGNOPE
     [ "$status" -ne 0 ]
     [[ "$output" == *NOPE* ]] || [[ "$output" == *signal* ]]
     [ "$(status_of "$CID")" = running ]
@@ -111,7 +111,7 @@ load helpers
     set_cmd 'true'
     hull run -d -b "$BUNDLE" "$CID"
     wait_for status_is "$CID" stopped
-    run hull kill "$CID" KILL
+    run_hull kill "$CID" KILL
     [ "$status" -ne 0 ]
 }
 
@@ -130,7 +130,7 @@ load helpers
 }
 
 @test "kill: a missing container is an error" {
-    run hull kill nosuch-container KILL
+    run_hull kill nosuch-container KILL
     [ "$status" -ne 0 ]
 }
 
@@ -138,7 +138,7 @@ load helpers
     set_cmd 'exec sleep 100'
     hull run -d -b "$BUNDLE" "$CID"
     pid=$(pid_of "$CID")
-    run hull delete "$CID"
+    run_hull delete "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *running* ]] || [[ "$output" == *stopped* ]]
     [ "$(status_of "$CID")" = running ]
@@ -150,7 +150,7 @@ load helpers
 @test "delete: a created container is an error without --force" {
     set_cmd 'exec sleep 100'
     hull create -b "$BUNDLE" "$CID"
-    run hull delete "$CID"
+    run_hull delete "$CID"
     [ "$status" -ne 0 ]
     [ "$(status_of "$CID")" = created ]
 }
@@ -161,7 +161,7 @@ load helpers
     pid=$(pid_of "$CID")
     hull delete --force "$CID"
     wait_for process_gone "$pid"
-    run hull state "$CID"
+    run_hull state "$CID"
     [ "$status" -ne 0 ]
     assert_nothing_left
 }
@@ -176,17 +176,17 @@ load helpers
 }
 
 @test "delete --force: a missing container exits 0" {
-    run hull delete --force nosuch-container
+    run_hull delete --force nosuch-container
     [ "$status" -eq 0 ]
 }
 
 @test "delete: a missing container without --force is an error" {
-    run hull delete nosuch-container
+    run_hull delete nosuch-container
     [ "$status" -ne 0 ]
 }
 
 @test "state: a missing container is an error" {
-    run hull state nosuch-container
+    run_hull state nosuch-container
     [ "$status" -ne 0 ]
     [[ "$output" == *nosuch-container* ]] || [[ "$output" == *"not exist"* ]] || [[ "$output" == *"not found"* ]]
 }
@@ -217,7 +217,7 @@ load helpers
 @test "run: the container is deleted after it exits (no --keep)" {
     run_container 'true'
     [ "$status" -eq 0 ]
-    run hull state "$CID"
+    run_hull state "$CID"
     [ "$status" -ne 0 ]
     assert_nothing_left
 }
@@ -274,7 +274,7 @@ load helpers
 
 @test "run --keep: the stopped container stays until deleted" {
     set_cmd 'exit 5'
-    run hull run --keep -b "$BUNDLE" "$CID"
+    run_hull run --keep -b "$BUNDLE" "$CID"
     [ "$status" -eq 5 ]
     [ "$(status_of "$CID")" = stopped ]
     hull delete "$CID"
@@ -283,10 +283,10 @@ load helpers
 
 @test "create without process succeeds, start then fails" {
     update_config 'del(.process)'
-    run hull create -b "$BUNDLE" "$CID"
+    run_hull create -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "$(status_of "$CID")" = created ]
-    run hull start "$CID"
+    run_hull start "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *process* ]]
 }
@@ -295,7 +295,7 @@ load helpers
     set_cmd 'exec sleep 100'
     hull create -b "$BUNDLE" "$CID"
     pid=$(pid_of "$CID")
-    run hull create -b "$BUNDLE" "$CID"
+    run_hull create -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"$CID"* ]] || [[ "$output" == *exist* ]]
     [ "$(status_of "$CID")" = created ]
@@ -305,7 +305,7 @@ load helpers
 
 @test "create: invalid ids are rejected" {
     for id in "a/b" ".." "." "x y" "" "../evil" "a\\b"; do
-        run hull create -b "$BUNDLE" "$id"
+        run_hull create -b "$BUNDLE" "$id"
         echo "id '$id': $status $output"
         [ "$status" -ne 0 ]
     done
@@ -366,7 +366,7 @@ load helpers
     [ -n "$got" ] || skip "could not get pid $pid reused (a busy host took it first)"
     on_teardown "kill $got"
     [ "$(status_of "$CID")" = stopped ]
-    run hull kill "$CID" KILL
+    run_hull kill "$CID" KILL
     [ "$status" -ne 0 ]
     kill -0 "$got"
 }
@@ -386,6 +386,6 @@ load helpers
     # two racing deletes: one wins, the other reports an error or a no-op, nothing breaks
     hull delete "$CID" & hull delete "$CID" 2>/dev/null &
     wait || true
-    run hull state "$CID"
+    run_hull state "$CID"
     [ "$status" -ne 0 ]
 }

@@ -328,17 +328,17 @@ add_mount() { # add_mount JSON
 }
 
 @test "mounts: --no-pivot runs the container with MS_MOVE + chroot" {
-    run hull run --no-pivot -b "$BUNDLE" "$CID"
+    run_hull run --no-pivot -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     set_cmd 'cat /proc/self/mountinfo'
-    run hull run --no-pivot -b "$BUNDLE" "$CID"
+    run_hull run --no-pivot -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "$(mnt_type /proc)" = proc ]
 }
 
 @test "mounts: a mount type the kernel does not know is an error naming the mount" {
     add_mount '{"destination": "/x", "type": "nosuchfs", "source": "none"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *nosuchfs* ]] || [[ "$output" == */x* ]]
     assert_nothing_left
@@ -346,7 +346,7 @@ add_mount() { # add_mount JSON
 
 @test "mounts: a bind source that does not exist is an error naming it" {
     add_mount "{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"$TEST_DIR/missing\", \"options\": [\"bind\"]}"
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"$TEST_DIR/missing"* ]] || [[ "$output" == *mounts* ]]
     assert_nothing_left

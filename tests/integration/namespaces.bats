@@ -42,7 +42,7 @@ ns_host() {
         setup_bundle "$TEST_DIR/b-$n"
         update_config --bundle "$TEST_DIR/b-$n" '.linux.namespaces |= map(select(.type != $n)) | del(.hostname)' --arg n "$n"
         update_config --bundle "$TEST_DIR/b-$n" '.process.args = ["sh", "-c", $s]' --arg s "$NS_SCRIPT"
-        run hull run -b "$TEST_DIR/b-$n" "$ID_PREFIX$n"
+        run_hull run -b "$TEST_DIR/b-$n" "$ID_PREFIX$n"
         [ "$status" -eq 0 ]
         short=$n; [ $n = network ] && short=net
         echo "$n: inside $(ns_inside $short) host $(ns_host $short)"
@@ -105,7 +105,7 @@ ns_host() {
 @test "namespaces: user: without mappings in config.json is an error" {
     requires userns
     update_config '.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *Mappings* ]] || [[ "$output" == *mapping* ]]
 }
@@ -127,7 +127,7 @@ ns_host() {
 @test "namespaces: time: timeOffsets without a time namespace is an error" {
     requires timens
     update_config '.linux.timeOffsets = {"boottime": {"secs": 10, "nanosecs": 0}}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *timeOffsets* ]] || [[ "$output" == *time* ]]
 }
@@ -141,7 +141,7 @@ ns_host() {
             if .type == "network" then .path = $net elif .type == "ipc" then .path = $ipc else . end)
         | .process.args = ["sh", "-c", $s]' \
         --arg net "/proc/$apid/ns/net" --arg ipc "/proc/$apid/ns/ipc" --arg s "$NS_SCRIPT"
-    run hull run -b "$TEST_DIR/b2" "${ID_PREFIX}b"
+    run_hull run -b "$TEST_DIR/b2" "${ID_PREFIX}b"
     [ "$status" -eq 0 ]
     [ "$(ns_inside net)" = "$(readlink /proc/$apid/ns/net)" ]
     [ "$(ns_inside ipc)" = "$(readlink /proc/$apid/ns/ipc)" ]
@@ -177,7 +177,7 @@ ns_host() {
 
 @test "namespaces: a path of the wrong type is an error and nothing is left" {
     update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/ipc" else . end)'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     echo "$output"
     [[ "$output" == *"linux.namespaces"* ]] || [[ "$output" == *network* ]] || [[ "$output" == *net* ]]
@@ -186,7 +186,7 @@ ns_host() {
 
 @test "namespaces: a path that does not exist is an error and nothing is left" {
     update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/999999999/ns/net" else . end)'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == */proc/999999999/ns/net* ]]
     assert_nothing_left
@@ -194,7 +194,7 @@ ns_host() {
 
 @test "namespaces: an unknown type is an error naming it" {
     update_config '.linux.namespaces += [{"type": "foo"}]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *foo* ]]
     assert_nothing_left
@@ -202,7 +202,7 @@ ns_host() {
 
 @test "namespaces: the same type twice is an error" {
     update_config '.linux.namespaces += [{"type": "ipc"}]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *ipc* ]]
     assert_nothing_left

@@ -12,28 +12,28 @@ status_field() {
     mkdir -p "$ROOTFS/opt/tools"
     cp "$ROOTFS/bin/busybox" "$ROOTFS/opt/tools/echo"
     update_config '.process.env = ["PATH=/opt/tools"] | .process.args = ["echo", "found", "in", "opt"]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "$output" = "found in opt" ]
 }
 
 @test "process: without PATH in env the default PATH is searched" {
     update_config '.process.env = ["FOO=1"] | .process.args = ["sh", "-c", "echo ran"]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "$output" = ran ]
 }
 
 @test "process: an absolute args[0] is run as it is" {
     update_config '.process.args = ["/bin/sh", "-c", "echo $0"]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "$output" = /bin/sh ]
 }
 
 @test "process: args with spaces and quotes arrive intact" {
     update_config '.process.args = ["sh", "-c", "for a in \"$@\"; do echo \"<$a>\"; done", "sh", "a b", "c\"d", "", "e'"'"'f"]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "<a b>" ]
     [ "${lines[1]}" = '<c"d>' ]
@@ -44,7 +44,7 @@ status_field() {
 @test "process: env is exactly process.env (nothing of hull's environment leaks in)" {
     update_config '.process.env = ["PATH=/bin", "FOO=bar baz", "EMPTY="]'
     set_cmd 'env | sort'
-    HULLTEST_SECRET=leak run hull run -b "$BUNDLE" "$CID"
+    HULLTEST_SECRET=leak run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     grep -qx 'FOO=bar baz' <<< "$output"
     grep -qx 'EMPTY=' <<< "$output"
@@ -142,7 +142,7 @@ status_field() {
 
 @test "process: an unknown capability is an error naming it" {
     update_config '.process.capabilities.bounding += ["CAP_NO_SUCH"]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *CAP_NO_SUCH* ]]
     [[ "$output" == *process.capabilities.bounding* ]]
@@ -165,7 +165,7 @@ status_field() {
 @test "process: an rlimit the kernel refuses (NOFILE above fs.nr_open) is a clear error" {
     nr_open=$(cat /proc/sys/fs/nr_open)
     update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": ($n + 1)}]' --argjson n "$nr_open"
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     echo "$output"
     [[ "$output" == *RLIMIT_NOFILE* ]] || [[ "$output" == *process.rlimits* ]]
@@ -185,7 +185,7 @@ status_field() {
 
 @test "process: soft above hard is an error" {
     update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 2048, "hard": 1024}]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *RLIMIT_NOFILE* ]] || [[ "$output" == *process.rlimits* ]]
     assert_nothing_left
@@ -193,7 +193,7 @@ status_field() {
 
 @test "process: an unknown rlimit type is an error naming it" {
     update_config '.process.rlimits = [{"type": "RLIMIT_NOPE", "soft": 1, "hard": 1}]'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *RLIMIT_NOPE* ]]
     assert_nothing_left
@@ -219,7 +219,7 @@ status_field() {
 
 @test "process: oomScoreAdj out of range is an error" {
     update_config '.process.oomScoreAdj = 5000'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *oomScoreAdj* ]]
     assert_nothing_left

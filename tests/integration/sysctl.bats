@@ -48,7 +48,7 @@ load helpers
 @test "sysctl: a net key without a network namespace is an error, the host is untouched" {
     host=$(cat /proc/sys/net/ipv4/ip_default_ttl)
     update_config '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_default_ttl": "42"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *net.ipv4.ip_default_ttl* ]]
     [ "$(cat /proc/sys/net/ipv4/ip_default_ttl)" = "$host" ]
@@ -57,7 +57,7 @@ load helpers
 
 @test "sysctl: an ipc key without an ipc namespace is an error" {
     update_config '.linux.namespaces |= map(select(.type != "ipc")) | .linux.sysctl = {"kernel.msgmax": "12345"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *kernel.msgmax* ]]
     assert_nothing_left
@@ -66,7 +66,7 @@ load helpers
 @test "sysctl: a key no namespace isolates is an error, the host is untouched" {
     host=$(cat /proc/sys/kernel/pid_max)
     update_config '.linux.sysctl = {"kernel.pid_max": "32768"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *kernel.pid_max* ]]
     [ "$(cat /proc/sys/kernel/pid_max)" = "$host" ]
@@ -75,7 +75,7 @@ load helpers
 
 @test "sysctl: a key that does not exist is an error naming it" {
     update_config '.linux.sysctl = {"net.ipv4.no_such_key": "1"}'
-    run hull run -b "$BUNDLE" "$CID"
+    run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *no_such_key* ]]
     assert_nothing_left

@@ -91,7 +91,7 @@ wait_recvtty() {
 
 @test "terminal: without process.terminal, --console-socket is an error" {
     start_recvtty
-    run hull run -d --console-socket "$SOCK" -b "$BUNDLE" "$CID"
+    run_hull run -d --console-socket "$SOCK" -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *terminal* ]] || [[ "$output" == *console* ]]
     assert_nothing_left
@@ -99,7 +99,7 @@ wait_recvtty() {
 
 @test "terminal: detached with process.terminal but no --console-socket is an error" {
     update_config '.process.terminal = true'
-    run hull run -d -b "$BUNDLE" "$CID"
+    run_hull run -d -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *console* ]]
     assert_nothing_left
@@ -107,7 +107,7 @@ wait_recvtty() {
 
 @test "terminal: a --console-socket nobody listens on is an error and nothing is left" {
     update_config '.process.terminal = true'
-    run hull run -d --console-socket "$TEST_DIR/nobody.sock" -b "$BUNDLE" "$CID"
+    run_hull run -d --console-socket "$TEST_DIR/nobody.sock" -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *nobody.sock* ]]
     assert_nothing_left
