@@ -260,13 +260,13 @@ assert_nothing_left() {
         pid=${f#/proc/}; pid=${pid%/cgroup}
         grep -q "/$prefix" "$f" 2>/dev/null || continue
         # a zombie (its parent, often pid 1, reaps it late) holds nothing but its pid
-        process_gone "$pid" || leaks+=("process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null))")
+        process_gone "$pid" || leaks+=("process $pid ($(tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline))")
     done
     while IFS= read -r d; do
         leaks+=("mount $d")
     done < <(mounts_under "$TEST_DIR")
     for pid in $(runtime_pids); do
-        leaks+=("runtime process $pid ($(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null))")
+        leaks+=("runtime process $pid ($(tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline))")
     done
     if [ ${#leaks[@]} -gt 0 ]; then
         printf 'LEFT BEHIND: %s\n' "${leaks[@]}" >&2
@@ -285,7 +285,7 @@ runtime_pids() {
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}; pid=${pid%/cmdline}
         [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
-        tr '\0' '\n' < "$f" 2>/dev/null | grep -qxF -- "$ROOT" || continue
+        tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF -- "$ROOT" || continue
         process_gone "$pid" || echo "$pid"
     done
 }

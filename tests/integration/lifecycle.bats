@@ -374,18 +374,30 @@ load helpers
 @test "concurrent operations on one id do not corrupt the state" {
     set_cmd 'exec sleep 100'
     hull run -d -b "$BUNDLE" "$CID"
+    # (wait for our own jobs only: bats has background jobs of its own)
+    pids=()
     for i in 1 2 3 4 5 6 7 8; do
-        hull state "$CID" > "$TEST_DIR/state.$i" 2>&1 &
+        hull state "$CID" > "$TEST_DIR/state.$i" 2>&1 3>&- &
+        pids+=($!)
     done
-    hull kill "$CID" KILL &
-    wait
+    hull kill "$CID" KILL 3>&- &
+    pids+=($!)
+    for p in "${pids[@]}"; do wait "$p"; done
     for i in 1 2 3 4 5 6 7 8; do
-        jq -e '.id' "$TEST_DIR/state.$i" > /dev/null
+        cat "$TEST_DIR/state.$i"
+        jq -e --arg id "$CID" '.id == $id and (.status == "running" or .status == "stopped")' "$TEST_DIR/state.$i" > /dev/null
     done
     wait_for status_is "$CID" stopped
-    # two racing deletes: one wins, the other reports an error or a no-op, nothing breaks
-    hull delete "$CID" & hull delete "$CID" 2>/dev/null &
-    wait || true
+    # two racing deletes: one wins, the other fails or finds nothing; nothing breaks, nothing is left
+    hull delete "$CID" 3>&- &
+    p1=$!
+    hull delete "$CID" 2>/dev/null 3>&- &
+    p2=$!
+    r1=0; r2=0
+    wait $p1 || r1=$?
+    wait $p2 || r2=$?
+    [ $r1 = 0 ] || [ $r2 = 0 ]
     run_hull state "$CID"
     [ "$status" -ne 0 ]
+    assert_nothing_left
 }
