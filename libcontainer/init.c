@@ -150,6 +150,18 @@ static int wait_for_start(struct launch *l, struct error **err) {
     }
 }
 
+/* Without a process nothing will ever use the caller's stdio: do not hold it open (a caller
+ * reading create's output until EOF would wait for the container's delete). */
+static int release_stdio(struct error **err) {
+    _cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0)
+        return error_sys(err, errno, "open /dev/null");
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(null, fd) < 0)
+            return error_sys(err, errno, "dup2 /dev/null");
+    return 0;
+}
+
 static _Noreturn void start_failed(int conn, struct error *e) {
     const char *m = e && e->msg ? e->msg : "unknown error";
     (void)!write(conn, "E", 1);
@@ -172,6 +184,8 @@ _Noreturn void init_main(struct launch *l) {
 
     if (sync_expect(l->sync_child, SYNC_CONTINUE, NULL, NULL, &err) < 0)
         _exit(1); /* the parent gave up */
+    if (!proc && release_stdio(&err) < 0) /* the host's /dev/null, before any mount */
+        fail(l, err);
     if (l->in_userns && become_root_in_userns(&err) < 0)
         fail(l, err);
     if (join_namespaces(l, &err) < 0 || unshare_late(l, &err) < 0)
