@@ -11,6 +11,7 @@ PKGS=(
     busybox-static                       # the rootfs of the demo and test bundles
     iproute2 util-linux procps           # ip, unshare/nsenter/mount, ps/pgrep in tests
     runc crun hyperfine                  # the benchmark (hull beside runc and crun) and comparisons
+    python3-jsonschema                   # tests: state, spec and features documents against the schemas
 )
 
 missing=()

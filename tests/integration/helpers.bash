@@ -19,6 +19,8 @@ HULL=${HULL:-$REPO/build/hull}
 HULL_TEST_ROOTFS=${HULL_TEST_ROOTFS:-$REPO/build/test-rootfs}
 TESTDATA=$BATS_TEST_DIRNAME/testdata
 HELPERS_BIN=${HULL_TEST_HELPERS:-$REPO/build/test-helpers}
+# the OCI runtime spec (text and JSON schemas), beside the repository
+SPEC_DIR=${HULL_SPEC_DIR:-$REPO/../shared/oci-runtime-spec}
 
 # One token per suite run (tests/run.sh exports it; a bare bats run makes its own): it is part of
 # every id so that two runs on one machine never mistake each other's containers for leaks.
@@ -141,6 +143,9 @@ requires() {
             cgroup_v2_only) has_cgroup_v1 && skip "needs a pure cgroup v2 host (this one has v1 hierarchies)" ;;
             cc) command -v cc >/dev/null || skip "needs a C compiler (build-essential) for a test helper" ;;
             ip) command -v ip >/dev/null || skip "needs ip (iproute2)" ;;
+            jsonschema) /usr/bin/python3 -c 'import jsonschema' 2>/dev/null ||
+                            skip "needs python3-jsonschema to check documents against the spec's schemas"
+                        [ -d "$SPEC_DIR/schema" ] || skip "needs the OCI runtime spec's schemas in $SPEC_DIR/schema" ;;
             *) echo "requires: unknown feature $f" >&2; return 1 ;;
         esac
     done
@@ -230,6 +235,12 @@ process_gone() {
 # ns_inode PID TYPE: the inode of /proc/PID/ns/TYPE.
 ns_inode() {
     stat -L -c %i "/proc/$1/ns/$2"
+}
+
+# validate_schema SCHEMA FILE: FILE is valid against $SPEC_DIR/schema/SCHEMA (e.g. state-schema.json);
+# prints each error with its JSON path.
+validate_schema() {
+    /usr/bin/python3 "$BATS_TEST_DIRNAME/helpers/validate-schema.py" "$SPEC_DIR/schema/$1" "$2"
 }
 
 # build_helper NAME: compile tests/integration/helpers/NAME.c once into $HELPERS_BIN/NAME and

@@ -210,6 +210,7 @@ load helpers
 @test "run: stdin is passed through" {
     set_cmd 'read line; echo "read: $line"'
     run bash -c "echo hello | $(printf %q "$HULL") --root $(printf %q "$ROOT") run -b $(printf %q "$BUNDLE") $CID"
+    echo "$output"
     [ "$status" -eq 0 ]
     [ "$output" = "read: hello" ]
 }
