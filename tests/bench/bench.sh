@@ -1,0 +1,96 @@
+#!/bin/bash
+# tests/bench/bench.sh (`make bench`): how long one `run` of /bin/true takes with hull, beside
+# Debian's runc and crun, measured by hyperfine in one invocation (N sequential runs each).
+#
+#   BENCH_RUNS=N (default 50), BENCH_WARMUP (default 3), BENCH_EXPORT=FILE.md (hyperfine's
+#   markdown table, default build/bench.md), HULL (default build/hull).
+#
+# All three run the same rootfs (one copy, each bundle's root.path points at it) with the same
+# config.json (runc's default spec; terminal off; args /bin/true), each with its own --root under
+# /tmp.  The cgroup is given as an absolute linux.cgroupsPath under the caller's own cgroup, so
+# that no runtime puts anything outside it.
+#
+# crun refuses hybrid cgroup hosts (v1 controllers plus /sys/fs/cgroup/unified): on such a host it
+# runs in a private mount namespace in which /sys/fs/cgroup/unified is unmounted
+# (`unshare -m sh -c 'umount ...; exec crun ...'`).  That wrapper costs a fork, two execs and an
+# umount per run, so its cost is measured too ("wrapper only") - subtract it from crun's figure.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HULL=${HULL:-$REPO/build/hull}
+RUNS=${BENCH_RUNS:-50}
+WARMUP=${BENCH_WARMUP:-3}
+EXPORT=${BENCH_EXPORT:-$REPO/build/bench.md}
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root"
+[ -x "$HULL" ] || die "$HULL not built (run make)"
+command -v hyperfine >/dev/null || die "hyperfine missing (make deps)"
+RUNC=$(command -v runc) || die "runc missing (make deps)"
+CRUN=$(command -v crun) || die "crun missing (make deps)"
+
+W=$(mktemp -d /tmp/hull-bench.XXXXXX)
+BEFORE=$W/cgroups.before
+find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d 2>/dev/null | sort > "$BEFORE"
+
+cleanup() {
+    local rt
+    for rt in hull runc crun; do
+        [ -d "$W/root-$rt" ] || continue
+        case $rt in
+            hull) "$HULL" --root "$W/root-$rt" delete --force "bench-$rt" ;;
+            runc) "$RUNC" --root "$W/root-$rt" delete --force "bench-$rt" ;;
+            crun) "$CRUN" --root "$W/root-$rt" delete --force "bench-$rt" ;;
+        esac
+    done > /dev/null 2>&1 || true
+    # cgroup directories the runtimes made and left (runc and crun keep parent directories)
+    find /sys/fs/cgroup -mindepth 1 -maxdepth 8 -type d 2>/dev/null | sort | comm -13 "$BEFORE" - |
+        sort -r | while IFS= read -r d; do rmdir "$d" 2>/dev/null || true; done
+    # never rm -rf through a mount
+    if awk -v w="$W" 'index($5, w) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+        echo "bench: mounts left under $W, not removed" >&2
+    else
+        rm -rf "$W"
+    fi
+}
+trap cleanup EXIT
+
+"$REPO/tests/lib/mkrootfs.sh" "$W/rootfs" > /dev/null
+
+# the caller's own cgroup: the memory controller's on a v1/hybrid host, the unified one on v2
+own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+[ -n "$own" ] || own=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+hybrid=0
+awk '$5 == "/sys/fs/cgroup/unified" && / - cgroup2 / { f = 1 } END { exit !f }' /proc/self/mountinfo && hybrid=1
+
+for rt in hull runc crun; do
+    mkdir -p "$W/bundle-$rt" "$W/root-$rt"
+    jq --arg root "$W/rootfs" --arg cg "${own%/}/hull-bench-$rt" '
+        .process.terminal = false | .process.args = ["/bin/true"] | .root = {"path": $root, "readonly": true}
+        | del(.process.capabilities.ambient) | del(.linux.resources) | .linux.cgroupsPath = $cg' \
+        "$REPO/tests/integration/testdata/config.json" > "$W/bundle-$rt/config.json"
+done
+
+q() { printf '%q' "$1"; }
+hull_cmd="$(q "$HULL") --root $(q "$W/root-hull") run -b $(q "$W/bundle-hull") bench-hull"
+runc_cmd="$(q "$RUNC") --root $(q "$W/root-runc") run -b $(q "$W/bundle-runc") bench-runc"
+crun_cmd="$(q "$CRUN") --root $(q "$W/root-crun") run -b $(q "$W/bundle-crun") bench-crun"
+cmds=(-n hull "$hull_cmd" -n runc "$runc_cmd")
+if [ $hybrid = 1 ]; then
+    cmds+=(-n "crun (private mount ns without cgroup2)"
+           "unshare -m sh -c 'umount -l /sys/fs/cgroup/unified && exec $crun_cmd'"
+           -n "wrapper only (unshare + umount + exec true)"
+           "unshare -m sh -c 'umount -l /sys/fs/cgroup/unified && exec true'")
+else
+    cmds+=(-n crun "$crun_cmd")
+fi
+
+# Each command must work once before it is timed.
+for c in "$hull_cmd" "$runc_cmd"; do
+    sh -c "$c" || die "this does not run: $c"
+done
+
+echo "bench: $RUNS sequential runs of /bin/true per runtime ($(nproc) CPUs, $(uname -r), hybrid cgroups: $hybrid)" >&2
+hyperfine --style basic -N --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$EXPORT" "${cmds[@]}" 2>&1 ||
+    hyperfine --style basic --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$EXPORT" "${cmds[@]}"
+echo "bench: table written to ${EXPORT#"$REPO"/}" >&2
