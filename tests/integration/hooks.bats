@@ -67,6 +67,7 @@ failing_hook() { # failing_hook STATUS
     jq -e '.status == "creating" or .status == "created"' "$TEST_DIR/state.createRuntime.json"
     jq -e '.status == "running"' "$TEST_DIR/state.poststart.json"
     jq -e '.status == "stopped"' "$TEST_DIR/state.poststop.json"
+    cat "$ROOTFS/state.startContainer.json"
     jq -e --arg id "$CID" '.id == $id and .pid > 0' "$ROOTFS/state.startContainer.json"
 }
 
@@ -224,7 +225,7 @@ failing_hook() { # failing_hook STATUS
     add_hook createRuntime '{"path": "bin/true"}'
     run_hull run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
-    [[ "$output" == *hooks.createRuntime[0]* ]]
+    [[ "$output" == *"hooks.createRuntime[0]"* ]]
     assert_nothing_left
 }
 

@@ -175,7 +175,7 @@ status_field() {
 @test "process: an rlimit above the caller's hard limit without CAP_SYS_RESOURCE is a clear error" {
     command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
     update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 4096}]'
-    run bash -c 'ulimit -Hn 2048 && ulimit -Sn 1024 && exec setpriv --bounding-set=-sys_resource "$@"' _ \
+    run bash -c 'ulimit -Sn 1024 && ulimit -Hn 2048 && exec setpriv --bounding-set=-sys_resource "$@"' _ \
         "$HULL" --root "$ROOT" run -b "$BUNDLE" "$CID"
     [ "$status" -ne 0 ]
     echo "$output"
