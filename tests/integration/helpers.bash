@@ -266,10 +266,8 @@ assert_nothing_left() {
     while IFS= read -r d; do
         leaks+=("cgroup $d")
     done < <(find /sys/fs/cgroup -maxdepth 8 -type d -name "$prefix*" 2>/dev/null)
-    local f pid
-    for f in /proc/[0-9]*/cgroup; do
-        pid=${f#/proc/}; pid=${pid%/cgroup}
-        grep -q "/$prefix" "$f" 2>/dev/null || continue
+    local pid
+    for pid in $(cgroup_pids_of "$prefix"); do
         # a zombie (its parent, often pid 1, reaps it late) holds nothing but its pid
         process_gone "$pid" || leaks+=("process $pid ($(tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline))")
     done
@@ -291,25 +289,33 @@ mounts_under() {
 }
 
 # runtime_pids: hull processes still working on this test's --root (a hung or stray runtime).
+# (One grep over every /proc/PID file: a fork per process made each check take seconds.)
 runtime_pids() {
     local f pid
-    for f in /proc/[0-9]*/cmdline; do
+    for f in $(grep -lzxF -- "$ROOT" /proc/[0-9]*/cmdline 2>/dev/null); do
         pid=${f#/proc/}; pid=${pid%/cmdline}
         [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
-        tr '\0' '\n' 2>/dev/null < "$f" | grep -qxF -- "$ROOT" || continue
         process_gone "$pid" || echo "$pid"
+    done
+}
+
+# cgroup_pids_of PREFIX: processes whose cgroup (on any hierarchy) has a component starting with PREFIX.
+cgroup_pids_of() {
+    local f pid
+    for f in $(grep -lF -- "/$1" /proc/[0-9]*/cgroup 2>/dev/null); do
+        pid=${f#/proc/}; pid=${pid%/cgroup}
+        echo "$pid"
     done
 }
 
 # Remove what a test left (after it was reported), so the next test and the host start clean.
 force_cleanup() {
-    local prefix=$ID_PREFIX d f pid
+    local prefix=$ID_PREFIX d pid
     for pid in $(runtime_pids); do
         kill -9 "$pid" 2>/dev/null
     done
-    for f in /proc/[0-9]*/cgroup; do
-        pid=${f#/proc/}; pid=${pid%/cgroup}
-        grep -q "/$prefix" "$f" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    for pid in $(cgroup_pids_of "$prefix"); do
+        kill -9 "$pid" 2>/dev/null
     done
     # mounts, deepest first, lazily (a busy mount must not keep the test dir alive)
     mounts_under "$TEST_DIR" | sort -r | while IFS= read -r d; do umount -l "$d" 2>/dev/null; done
