@@ -122,7 +122,7 @@ run_integration() {
     fi
     for f in "${files[@]}"; do
         name=$(basename "$f" .bats)
-        TMPDIR=$tmp bats --tap "$f" > "$LOGS/bats-$name.log" 2>&1
+        TMPDIR=$tmp bats --tap --timing "$f" > "$LOGS/bats-$name.log" 2>&1
         count_tap "$LOGS/bats-$name.log" $? "integration/$name"
     done
     # never remove a directory with something mounted below it
