@@ -22,16 +22,15 @@ teardown() {
 
 @test "leaks: no process of this run (in a container cgroup or running hull on a test root)" {
     left=()
-    for f in /proc/[0-9]*/cgroup; do
-        pid=${f#/proc/}; pid=${pid%/cgroup}
-        grep -q "/$TOKEN" "$f" 2>/dev/null && ! process_gone "$pid" && left+=("$pid")
+    for pid in $(cgroup_pids_of "$TOKEN"); do
+        process_gone "$pid" || left+=("$pid")
     done
-    for f in /proc/[0-9]*/cmdline; do
+    # runtimes working on a test root of this run (bats' own processes name the run dir too)
+    for f in $(grep -laF -- "$HULL_TEST_TMP/" /proc/[0-9]*/cmdline 2>/dev/null); do
         pid=${f#/proc/}; pid=${pid%/cmdline}
         [ "$pid" = $$ ] && continue
-        # bats' own processes name this run's directory too
         grep -qa bats-core "$f" 2>/dev/null && continue
-        tr '\0' '\n' 2>/dev/null < "$f" | grep -q -- "^$HULL_TEST_TMP/" && ! process_gone "$pid" && left+=("$pid")
+        process_gone "$pid" || left+=("$pid")
     done
     for p in "${left[@]}"; do echo "left: $p $(tr '\0' ' ' 2>/dev/null < /proc/$p/cmdline)"; done
     [ ${#left[@]} = 0 ]
@@ -44,7 +43,7 @@ teardown() {
 }
 
 @test "leaks: no state directory of this run" {
-    left=$(find "$HULL_TEST_TMP" -path '*/state/*' -maxdepth 6 -type d 2>/dev/null)
+    left=$(find "$HULL_TEST_TMP" -maxdepth 6 -path '*/state/*' -type d 2>/dev/null || true)
     [ -z "$left" ] || { echo "left: $left"; false; }
     # the tests never use the default root
     [ -z "$(ls -d /run/hull/"$TOKEN"* 2>/dev/null)" ]
