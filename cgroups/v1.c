@@ -33,28 +33,24 @@ static char *parent_of(const char *dir) {
 }
 
 /* A new cpuset cgroup starts with empty cpus/mems, and a process cannot join it (ENOSPC) until
- * they are set: copy them from the nearest ancestor that has them.  Only `dir` (just created by
- * us) is written. */
+ * they are set: copy them from the parent, filling an empty parent first (top-down), as runc
+ * does.  A parent filled that way may be one hull did not create, but an empty cpuset cgroup
+ * holds no process, so setting it takes nothing from anyone. */
 static int cpuset_fill(struct cg_hierarchy *h, const char *dir, const char *what, struct error **err) {
     const char *file = cpuset_file(h, dir, what);
     _cleanup_free_ char *value = NULL;
     int r = cg_fs_read(h, dir, file, &value, err);
     if (r < 0 || !blank(value))
         return r;
-    _cleanup_free_ char *anc = parent_of(dir);
-    for (;;) {
-        _cleanup_free_ char *v = NULL;
-        r = cg_fs_read(h, anc, file, &v, err);
-        if (r < 0)
-            return r;
-        if (!blank(v))
-            return cg_fs_write(h, dir, file, v, err);
-        if (strcmp(anc, "/") == 0)
-            return error_new(err, ENOSPC, "cgroup %s%s: no ancestor has %s set", h->mount_point, dir, file);
-        char *up = parent_of(anc);
-        free(anc);
-        anc = up;
-    }
+    if (strcmp(dir, "/") == 0)
+        return error_new(err, ENOSPC, "cgroup %s: the root has no %s set", h->mount_point, file);
+    _cleanup_free_ char *parent = parent_of(dir);
+    if ((r = cpuset_fill(h, parent, what, err)) < 0)
+        return r;
+    _cleanup_free_ char *v = NULL;
+    if ((r = cg_fs_read(h, parent, cpuset_file(h, parent, what), &v, err)) < 0)
+        return r;
+    return cg_fs_write(h, dir, file, v, err);
 }
 
 static int v1_made(struct cg_hierarchy *h, const char *dir, struct error **err) {

@@ -8,6 +8,7 @@
 
 #include "../base/log.h"
 #include "../libcontainer/container.h"
+#include "../oci/oci.h"
 #include "cmd.h"
 
 static const struct command *commands[] = {
@@ -32,7 +33,7 @@ static void usage(FILE *f) {
 
 static void version(void) {
     const struct scmp_version *v = seccomp_version();
-    printf("hull version %s\ncommit: %s\nspec: 1.3.0\nlibseccomp: %u.%u.%u\n", HULL_VERSION, HULL_COMMIT, v->major,
+    printf("hull version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n", HULL_VERSION, HULL_COMMIT, OCI_RUNTIME_SPEC_VERSION, v->major,
            v->minor, v->micro);
 }
 

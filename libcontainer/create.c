@@ -30,7 +30,7 @@
 
 char *launch_state_json(const struct launch *l, const char *status, pid_t pid) {
     struct oci_state st = {
-        .oci_version = l->spec->oci_version,
+        .oci_version = OCI_RUNTIME_SPEC_VERSION,
         .id = (char *)l->opts->id,
         .status = (char *)status,
         .pid = pid,
@@ -222,7 +222,7 @@ static int write_pid_file(const char *path, pid_t pid, struct error **err) {
 static int write_initial_state(struct launch *l, struct error **err) {
     _cleanup_free_ char *json = NULL;
     struct oci_state st = {
-        .oci_version = l->spec->oci_version, .id = (char *)l->opts->id, .status = "creating",
+        .oci_version = OCI_RUNTIME_SPEC_VERSION, .id = (char *)l->opts->id, .status = "creating",
         .bundle = l->bundle, .annotations = l->spec->annotations, .n_annotations = l->spec->n_annotations,
     };
     json = oci_state_to_json(&st, true);
@@ -262,12 +262,15 @@ static int prepare(struct launch *l, struct error **err) {
     if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
         return r;
     pass_listen_fds(l);
+    log_debug("container %s: bundle %s, rootfs %s, new namespaces 0x%x, joined 0x%x", o->id, l->bundle, l->rootfs,
+              l->spec->linux->ns_new_flags, l->spec->linux->ns_join_flags);
     if ((r = statedir_create(o->root, o->id, &l->sd, err)) < 0)
         return r;
     if ((r = write_initial_state(l, err)) < 0)
         return r;
     if ((r = cgroup_create(l->spec->linux->cgroups_path, o->id, &l->cg, err)) < 0)
         return r;
+    log_debug("container %s: cgroup %s", o->id, cgroup_path(l->cg));
     if ((r = cgroup_apply(l->cg, l->spec->linux->resources, err)) < 0)
         return r;
     if ((r = listen_for_start(l, err)) < 0)
@@ -286,14 +289,17 @@ static int launch_child(struct launch *l, struct error **err) {
     l->sync_child = -1;
     if (r < 0)
         return r;
+    log_debug("container %s: process %d cloned%s", l->opts->id, (int)l->pid, l->use_stage ? " through a stage" : "");
     if ((l->clone_flags & CLONE_NEWUSER) && (r = ns_write_id_maps(l->pid, l->spec->linux, false, err)) < 0)
         return r;
     if ((r = cgroup_enter(l->cg, l->pid, cgroup_v2_fd(l->cg) >= 0, err)) < 0)
         return r;
-    if ((r = sync_send(l->sync_parent, SYNC_CONTINUE, NULL, 0, -1, err)) < 0)
+    int32_t pid = l->pid; /* the child's own pid as the host sees it, for its hooks' state */
+    if ((r = sync_send(l->sync_parent, SYNC_CONTINUE, &pid, sizeof(pid), -1, err)) < 0)
         return r;
     if ((r = follow_child(l, err)) < 0)
         return r;
+    log_debug("container %s: created, process %d waits for start", l->opts->id, (int)l->pid);
     if ((r = write_state(l, err)) < 0)
         return r;
     return write_pid_file(l->opts->pid_file, l->pid, err);
@@ -325,12 +331,9 @@ static void rollback(struct launch *l) {
         error_free(e);
         e = NULL;
     }
-    if (l->spec && l->sd) {
+    if (l->spec && l->sd && l->spec->hooks[OCI_HOOK_POSTSTOP].n) {
         _cleanup_free_ char *state = launch_state_json(l, "stopped", 0);
-        if (hooks_run(l->spec, OCI_HOOK_POSTSTOP, state, &e) < 0) {
-            log_warn("%s", e->msg);
-            error_free(e);
-        }
+        hooks_run(l->spec, OCI_HOOK_POSTSTOP, state, NULL); /* failures are warnings */
     }
 }
 

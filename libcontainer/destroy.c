@@ -30,7 +30,7 @@ char *saved_state_json(const struct statedir *sd, const struct record *rec, cons
     size_t len = 0;
     struct oci_state *st = NULL;
     if (read_file_at(sd->fd, "state.json", &json, &len, NULL) < 0 || oci_state_parse(json, len, &st, NULL) < 0) {
-        struct oci_state min = {.oci_version = "1.2.0", .id = sd->id, .status = (char *)status, .bundle = rec->bundle};
+        struct oci_state min = {.oci_version = OCI_RUNTIME_SPEC_VERSION, .id = sd->id, .status = (char *)status, .bundle = rec->bundle};
         return oci_state_to_json(&min, false);
     }
     free(st->status);
@@ -111,13 +111,9 @@ int destroy_locked(struct statedir *sd, const struct record *rec, const struct o
     _cleanup_free_ char *state = rec ? saved_state_json(sd, rec, "stopped") : NULL;
     if ((r = statedir_remove(sd, err)) < 0)
         return r;
-    if (spec && rec && spec->hooks[OCI_HOOK_POSTSTOP].n) {
-        struct error *e = NULL;
-        if (hooks_run(spec, OCI_HOOK_POSTSTOP, state, &e) < 0) {
-            log_warn("%s", e->msg);
-            error_free(e);
-        }
-    }
+    log_debug("container %s: destroyed", sd->id);
+    if (spec && rec)
+        hooks_run(spec, OCI_HOOK_POSTSTOP, state, NULL); /* failures are warnings */
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/log.h"
 #include "../base/util.h"
 #include "../oci/oci.h"
 #include "process.h"
@@ -217,6 +218,14 @@ int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *
     const struct oci_hook_list *list = &spec->hooks[kind];
     for (size_t i = 0; i < list->n; i++) {
         const struct oci_hook *h = &list->items[i];
+        if (kind == OCI_HOOK_POSTSTOP) {
+            /* runtime.md: a failing poststop hook is a warning; the rest still run */
+            struct error *e = NULL;
+            if (hook_run_one(h, state_json, &e) < 0)
+                log_warn("hooks.poststop[%zu] (%s): %s", i, h->path, e->msg);
+            error_free(e);
+            continue;
+        }
         int r = hook_run_one(h, state_json, err);
         if (r < 0)
             return error_wrap(err, r, "hooks.%s[%zu] (%s)", oci_hook_names[kind], i, h->path);

@@ -7,7 +7,8 @@
 #include "../oci/spec.h"
 
 /* Run every hook of one kind in order; stop at the first failure (non-zero exit, signal, timeout,
- * exec failure).  The error names the hook: "hooks.prestart[1] (/usr/bin/x): exited with status 3". */
+ * exec failure) -- except poststop hooks, whose failures are logged as warnings while the rest
+ * still run (runtime.md), so that kind always returns 0.  The error names the hook: "hooks.prestart[1] (/usr/bin/x): exited with status 3". */
 int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json, struct error **err);
 
 /* The config.json name of a kind: "prestart", "createRuntime", ... */

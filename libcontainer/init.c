@@ -182,8 +182,12 @@ _Noreturn void init_main(struct launch *l) {
     close(l->sd->fd);
     l->sd->fd = -1;
 
-    if (sync_expect(l->sync_child, SYNC_CONTINUE, NULL, NULL, &err) < 0)
+    _cleanup_free_ char *cont = NULL;
+    if (sync_expect(l->sync_child, SYNC_CONTINUE, &cont, NULL, &err) < 0)
         _exit(1); /* the parent gave up */
+    int32_t host_pid;
+    memcpy(&host_pid, cont, sizeof(host_pid));
+    l->pid = host_pid;
     if (!proc && release_stdio(&err) < 0) /* the host's /dev/null, before any mount */
         fail(l, err);
     if (l->in_userns && become_root_in_userns(&err) < 0)
@@ -215,7 +219,8 @@ _Noreturn void init_main(struct launch *l) {
 
     _cleanup_free_ char *exe = NULL;
     if (proc) {
-        if (process_apply_attributes(proc, spec->linux, &err) < 0 || process_find_executable(proc, &exe, &err) < 0 ||
+        if (process_set_home(l->spec->process, &err) < 0 ||
+            process_apply_attributes(proc, spec->linux, &err) < 0 || process_find_executable(proc, &exe, &err) < 0 ||
             process_set_identity(proc, &err) < 0)
             fail(l, err);
     }

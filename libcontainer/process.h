@@ -24,6 +24,10 @@ int process_apply_attributes(const struct oci_process *p, const struct oci_linux
  * will come after it). */
 int process_set_identity(const struct oci_process *p, struct error **err);
 
+/* Inside the container, before the user switch: HOME from the container's /etc/passwd for
+ * process.user.uid ("/" when it has none) unless process.env sets it, as runc does. */
+int process_set_home(struct oci_process *p, struct error **err);
+
 /* Make every fd >= 3 + preserve_fds close on exec (LISTEN_FDS ones are kept by preserve_fds). */
 int process_close_fds(int preserve_fds, struct error **err);
 

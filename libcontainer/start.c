@@ -50,6 +50,7 @@ int start_locked(struct statedir *sd, const struct record *rec, const struct oci
     if (!rec->has_process)
         return error_new(err, EINVAL, "config.json has no process");
     int r = release(sd, err);
+    log_debug("container %s: started: %s", sd->id, r < 0 ? "failed" : "exec done");
     unlinkat(sd->fd, "start.sock", 0);
     if (r >= 0 && spec->hooks[OCI_HOOK_POSTSTART].n) {
         _cleanup_free_ char *state = saved_state_json(sd, rec, "running");

@@ -37,6 +37,9 @@ const char *oci_namespace_name(int clone_flag);
 extern const char *const oci_hook_names[OCI_HOOK__COUNT + 1];
 
 /* ---------- state ---------- */
+/* The runtime-spec version hull implements, reported in state documents (as runc reports its own). */
+#define OCI_RUNTIME_SPEC_VERSION "1.3.0"
+
 struct oci_state {
     char *oci_version;
     char *id;

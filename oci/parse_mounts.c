@@ -35,6 +35,24 @@ int oci_parse_idmaps(yajl_val obj, const char *path, const char *key, struct oci
     return 0;
 }
 
+/* Does the path climb above "/" through ".." components ("/a/../../etc")? */
+static bool climbs_out(const char *p) {
+    int depth = 0;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0)
+                return true;
+        } else if (n && !(n == 1 && p[0] == '.')) {
+            depth++;
+        }
+        p += n;
+    }
+    return false;
+}
+
 static int parse_destination(yajl_val v, const char *path, struct oci_mount *m, struct error **err) {
     int r = json_get_string(v, path, "destination", true, &m->destination, err);
     if (r < 0)
@@ -49,6 +67,10 @@ static int parse_destination(yajl_val v, const char *path, struct oci_mount *m, 
         free(m->destination);
         m->destination = abs;
     }
+    /* Symlinks are resolved inside the rootfs when mounting; a destination that says outright
+     * that it wants out of the container is refused rather than silently clamped to "/". */
+    if (climbs_out(m->destination))
+        return jerr(err, path, "destination", "\"%s\" climbs out of the container's root filesystem", m->destination);
     return 0;
 }
 

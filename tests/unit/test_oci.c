@@ -152,6 +152,10 @@ static void test_error_paths(void) {
                  ",'mounts':[{'destination':'/a'},{'destination':'/b'},{'destination':'/c'},{'type':'tmpfs'}]}",
                  "mounts[3].destination: required");
     expect_error("{" BASE ",'mounts':[{'destination':7}]}", "mounts[0].destination: expected a string");
+    expect_error("{" BASE ",'mounts':[{'destination':'/a/../../etc','type':'tmpfs'}]}",
+                 "mounts[0].destination: \"/a/../../etc\" climbs out of the container's root filesystem");
+    expect_error("{" BASE ",'mounts':[{'destination':'../../outside','type':'tmpfs'}]}",
+                 "mounts[0].destination: \"/../../outside\" climbs out of the container's root filesystem");
     expect_error("{" BASE ",'mounts':[{'destination':'/x','options':['ro',3]}]}",
                  "mounts[0].options[1]: expected a string");
     expect_error("{" BASE ",'mounts':{}}", "mounts: expected an array");
