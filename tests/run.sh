@@ -1,8 +1,9 @@
 #!/bin/bash
-# tests/run.sh [--unit|--integration] [BATS_FILE...]: run hull's tests and count them.
+# tests/run.sh [--unit|--integration] [BATS_FILE[:REGEX]...]: run hull's tests and count them.
 #
 #   --unit         only the C unit tests: every build/tests/test_* (or $HULL_UNIT_DIR/test_*)
-#   --integration  only the bats files: tests/integration/*.bats (or the files given)
+#   --integration  only the bats files: tests/integration/*.bats (or the files given; FILE:REGEX
+#                  runs only the tests of FILE whose name matches REGEX, as bats -f does)
 #   (neither)      both
 #
 # Every test program speaks TAP.  Lines "ok" count as passed, "not ok" as failed, "ok ... # skip"
@@ -11,7 +12,8 @@
 #   N passed, N failed, N skipped
 # and the exit status is non-zero when anything failed.  Logs: build/test-logs/latest/.
 # Environment: HULL (the runtime binary the bats suite runs, default build/hull), HULL_UNIT_DIR,
-# HULL_TEST_ROOTFS (the cached rootfs, default build/test-rootfs), BATS_TEST_TIMEOUT (seconds).
+# HULL_TEST_ROOTFS (the cached rootfs, default build/test-rootfs; HULL_TEST_ROOTFS_FROM copies a
+# ready one instead of building it), BATS_TEST_TIMEOUT (seconds).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -115,15 +117,26 @@ run_integration() {
     fi
     # The shared rootfs is built fresh once per suite run; every test copies it.
     rm -rf "$HULL_TEST_ROOTFS"
-    if ! "$REPO/tests/lib/mkrootfs.sh" "$HULL_TEST_ROOTFS" > "$LOGS/mkrootfs.log" 2>&1; then
+    if [ -n "${HULL_TEST_ROOTFS_FROM:-}" ]; then
+        cp -a "$HULL_TEST_ROOTFS_FROM" "$HULL_TEST_ROOTFS" 2> "$LOGS/mkrootfs.log"
+    else
+        "$REPO/tests/lib/mkrootfs.sh" "$HULL_TEST_ROOTFS" > "$LOGS/mkrootfs.log" 2>&1
+    fi
+    if [ $? != 0 ]; then
         cat "$LOGS/mkrootfs.log" >&2
         failed=$((failed + 1))
         return
     fi
+    local filter
     for f in "${files[@]}"; do
+        filter=()
+        if [[ $f == *.bats:* ]]; then
+            filter=(-f "${f#*.bats:}")
+            f=${f%%.bats:*}.bats
+        fi
         name=$(basename "$f" .bats)
-        TMPDIR=$tmp bats --tap --timing "$f" > "$LOGS/bats-$name.log" 2>&1
-        count_tap "$LOGS/bats-$name.log" $? "integration/$name"
+        TMPDIR=$tmp bats --tap --timing "${filter[@]}" "$f" > "$LOGS/bats-$name.log" 2>&1
+        count_tap "$LOGS/bats-$name.log" $? "integration/$name${filter[1]:+ (selected)}"
     done
     # never remove a directory with something mounted below it
     if ! awk -v d="$tmp" 'index($5, d) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
