@@ -63,7 +63,7 @@ remove_new_cgroup_dirs() {
     hull run -d -b "$BUNDLE" "$CID"
     pid=$(pid_of "$CID")
     for d in $(cgroup_dirs_of "$pid"); do
-        wait_for test "$(wc -l < "$d/cgroup.procs")" -eq 2
+        wait_for line_count_is "$d/cgroup.procs" 2
     done
 }
 

@@ -210,6 +210,11 @@ retry() {
     "$@"
 }
 
+# line_count_is FILE N: FILE has N lines (for wait_for: evaluated on every try).
+line_count_is() {
+    [ "$(wc -l < "$1")" -eq "$2" ]
+}
+
 # status_of ID: the status field of `hull state ID`.
 status_of() {
     hull state "$1" | jq -r .status

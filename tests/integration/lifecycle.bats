@@ -126,7 +126,7 @@ load helpers
     [ "$(wc -l < "$cg/cgroup.procs")" -eq 3 ]
     hull kill --all "$CID" KILL
     wait_for status_is "$CID" stopped
-    wait_for test "$(wc -l < "$cg/cgroup.procs")" -eq 0
+    wait_for line_count_is "$cg/cgroup.procs" 0
 }
 
 @test "kill: a missing container is an error" {

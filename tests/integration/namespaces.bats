@@ -16,6 +16,11 @@ ns_host() {
     readlink "/proc/$$/ns/$1"
 }
 
+# ns_differs PID TYPE: PID is in another TYPE namespace than this shell (for wait_for).
+ns_differs() {
+    [ "$(readlink "/proc/$1/ns/$2")" != "$(ns_host "$2")" ]
+}
+
 @test "namespaces: pid, uts, ipc, net, mnt, cgroup listed: all new" {
     requires cgroupns
     update_config '.linux.namespaces += [{"type": "cgroup"}]'
@@ -152,7 +157,7 @@ ns_host() {
     unshare --net --uts --ipc sleep 100 3>&- &
     upid=$!
     on_teardown "kill $upid"
-    wait_for test "$(readlink /proc/$upid/ns/net)" != "$(ns_host net)"
+    wait_for ns_differs "$upid" net
     update_config '.linux.namespaces |= map(
             if .type == "network" then .path = "/proc/\($p)/ns/net"
             elif .type == "uts" then .path = "/proc/\($p)/ns/uts"
