@@ -190,11 +190,6 @@ static int write_state(struct launch *l, struct error **err) {
     int r = write_file_atomic(path, l->config_json, l->config_len, 0600, err);
     if (r < 0)
         return r;
-    _cleanup_free_ char *cg = cgroup_serialize(l->cg);
-    free(path);
-    path = xasprintf("%s/cgroup", l->sd->path);
-    if ((r = write_file_atomic(path, cg, strlen(cg), 0600, err)) < 0)
-        return r;
     unsigned long long start_time = 0;
     if (proc_start_time(l->pid, &start_time) < 0)
         return error_new(err, ESRCH, "the container process %d exited during create", (int)l->pid);
@@ -271,6 +266,11 @@ static int prepare(struct launch *l, struct error **err) {
     if ((r = cgroup_create(l->spec->linux->cgroups_path, o->id, &l->cg, err)) < 0)
         return r;
     log_debug("container %s: cgroup %s", o->id, cgroup_path(l->cg));
+    /* recorded at once, so that `delete` finds it even if this create dies half-way */
+    _cleanup_free_ char *cg = cgroup_serialize(l->cg);
+    _cleanup_free_ char *cg_path = xasprintf("%s/cgroup", l->sd->path);
+    if ((r = write_file_atomic(cg_path, cg, strlen(cg), 0600, err)) < 0)
+        return r;
     if ((r = cgroup_apply(l->cg, l->spec->linux->resources, err)) < 0)
         return r;
     if ((r = listen_for_start(l, err)) < 0)

@@ -73,9 +73,10 @@ static int signal_all(const struct cgroup *cg, int sig, struct error **err) {
     return 0;
 }
 
-/* SIGKILL the init and whatever else is in the cgroup, and wait (up to 10 s) until they are gone. */
+/* SIGKILL the init (when known) and whatever else is in the cgroup, and wait (up to 10 s) until
+ * they are gone. */
 static int kill_everything(const struct record *rec, const struct cgroup *cg, struct error **err) {
-    _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
+    _cleanup_close_ int pidfd = rec ? (int)syscall(SYS_pidfd_open, rec->pid, 0) : -1;
     unsigned long long st;
     if (pidfd >= 0 && proc_start_time(rec->pid, &st) == 0 && st == rec->start_time) {
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -102,7 +103,7 @@ int destroy_locked(struct statedir *sd, const struct record *rec, const struct o
     _cleanup_error_ struct error *cgerr = NULL;
     if (load_cgroup(sd, &cg, &cgerr) < 0)
         log_warn("container %s: %s", sd->id, cgerr->msg);
-    int r = rec ? kill_everything(rec, cg, err) : 0;
+    int r = kill_everything(rec, cg, err);
     if (r >= 0 && cg)
         r = cgroup_destroy(cg, err);
     cgroup_free(cg);
