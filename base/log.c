@@ -72,19 +72,14 @@ void log_msg(enum log_level level, const char *fmt, ...) {
     int fd = g_fd >= 0 ? g_fd : 2;
     char *line;
     if (g_json) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        struct tm tm;
-        gmtime_r(&ts.tv_sec, &tm);
-        char when[64];
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+        char *when = rfc3339_now();
         size_t len = 0, cap = strlen(msg) + 16;
         char *esc = xmalloc(cap);
         esc[0] = '\0';
         json_escape(&esc, &len, &cap, msg);
-        line = xasprintf("{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n", level_name(level), esc,
-                         when, ts.tv_nsec);
+        line = xasprintf("{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_name(level), esc, when);
         free(esc);
+        free(when);
     } else if (g_fd >= 0) {
         time_t now = time(NULL);
         struct tm tm;

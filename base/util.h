@@ -51,6 +51,9 @@ char *xstrdup_unescape_octal(const char *s);
 int parse_int64(const char *s, int64_t *out);
 int parse_uint64(const char *s, uint64_t *out);
 
+/* The current time in RFC 3339 with nanoseconds, UTC: "2026-11-22T05:51:38.123456789Z". */
+char *rfc3339_now(void);
+
 /* Set or clear FD_CLOEXEC. */
 int fd_set_cloexec(int fd, bool on);
 

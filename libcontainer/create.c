@@ -41,16 +41,6 @@ char *launch_state_json(const struct launch *l, const char *status, pid_t pid) {
     return oci_state_to_json(&st, false);
 }
 
-static char *now_rfc3339(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char buf[64];
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
-}
-
 /* Features of config.json that later issues bring: refused with a clear error, never ignored. */
 static int refuse_unsupported(const struct oci_spec *s, struct error **err) {
     const struct oci_linux *lx = s->linux;
@@ -194,7 +184,7 @@ static int write_state(struct launch *l, struct error **err) {
     if (proc_start_time(l->pid, &start_time) < 0)
         return error_new(err, ESRCH, "the container process %d exited during create", (int)l->pid);
     struct passwd *pw = getpwuid(geteuid());
-    _cleanup_free_ char *created = now_rfc3339();
+    _cleanup_free_ char *created = rfc3339_now();
     struct record rec = {
         .pid = l->pid,
         .start_time = start_time,
