@@ -131,14 +131,18 @@ static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct 
     return r < 0 ? error_wrap(err, r, "cgroup hierarchy \"%s\"", ctrls) : 0;
 }
 
+/* This process's /proc/self/cgroup and the mount table that locates its hierarchies. */
+static int read_own_cgroups(char **self, struct mounts_mountinfo *mi, struct error **err) {
+    int r = read_file("/proc/self/cgroup", self, NULL, err);
+    return r < 0 ? r : mounts_mountinfo_read(mi, err);
+}
+
 /* Each "id:controllers:path" line of /proc/self/cgroup. */
 static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
                     struct error **err) {
     _cleanup_free_ char *self = NULL;
     struct mounts_mountinfo mi = {0};
-    int r = read_file("/proc/self/cgroup", &self, NULL, err);
-    if (r >= 0)
-        r = mounts_mountinfo_read(&mi, err);
+    int r = read_own_cgroups(&self, &mi, err);
     char *save = NULL;
     for (char *line = r < 0 ? NULL : strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *ctrls = strchr(line, ':');
@@ -158,9 +162,7 @@ static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_
                        struct error **err) {
     _cleanup_free_ char *self = NULL;
     struct mounts_mountinfo mi = {0};
-    int r = read_file("/proc/self/cgroup", &self, NULL, err);
-    if (r >= 0)
-        r = mounts_mountinfo_read(&mi, err);
+    int r = read_own_cgroups(&self, &mi, err);
     const char *path = r < 0 ? NULL : str_has_prefix(self, "0::") ? self : strstr(self, "\n0::");
     if (path && *path == '\n')
         path++;
