@@ -146,3 +146,66 @@ int cg_fs_rmdirs(struct cg_hierarchy *h, struct error **err) {
     h->created = left;
     return ret;
 }
+
+void cg_sleep_ms(long ms) {
+    sleep_ms(ms);
+}
+
+int cg_fs_set(const struct cg_hierarchy *h, const char *field, const char *file, const char *data,
+              struct error **err) {
+    int r = cg_fs_write(h, h->path, file, data, err);
+    return r < 0 && field ? error_wrap(err, r, "%s", field) : r;
+}
+
+bool cg_fs_exists(const struct cg_hierarchy *h, const char *dir, const char *file) {
+    _cleanup_free_ char *rel = rel_file(dir, file);
+    return faccessat(h->mount_fd, rel, F_OK, 0) == 0;
+}
+
+int cg_fs_read_u64(const struct cg_hierarchy *h, const char *dir, const char *file, uint64_t *out,
+                   struct error **err) {
+    _cleanup_free_ char *text = NULL;
+    int r = cg_fs_read(h, dir, file, &text, err);
+    if (r < 0)
+        return r;
+    char *s = text + strspn(text, " \t\n");
+    s[strcspn(s, " \t\n")] = '\0';
+    if (strcmp(s, "max") == 0) {
+        *out = UINT64_MAX;
+        return 0;
+    }
+    if (parse_uint64(s, out) < 0) {
+        _cleanup_free_ char *full = full_path(h, dir, file);
+        return error_new(err, EINVAL, "%s: not a number: \"%s\"", full, s);
+    }
+    return 0;
+}
+
+int cg_fs_read_key(const struct cg_hierarchy *h, const char *dir, const char *file, const char *key,
+                   uint64_t *out, struct error **err) {
+    _cleanup_free_ char *text = NULL;
+    int r = cg_fs_read(h, dir, file, &text, err);
+    if (r < 0)
+        return r;
+    size_t klen = strlen(key);
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+            if (parse_uint64(line + klen + 1, out) < 0) {
+                _cleanup_free_ char *full = full_path(h, dir, file);
+                return error_new(err, EINVAL, "%s: %s: not a number: \"%s\"", full, key, line + klen + 1);
+            }
+            return 0;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return -ENOENT;
+}
+
+bool cg_has_controller(const struct cg_hierarchy *h, const char *name) {
+    _cleanup_free_ char *list = xasprintf(",%s,", h->controllers);
+    _cleanup_free_ char *needle = xasprintf(",%s,", name);
+    return strstr(list, needle) != NULL;
+}

@@ -231,6 +231,15 @@ static void pass_listen_fds(struct launch *l) {
 }
 
 /* Everything before the clone. */
+/* Every container gets device rules (deny all but the defaults, linux.devices and the spec's
+ * rules), with or without linux.resources, as runc and crun do. */
+static int apply_device_rules(struct launch *l, struct error **err) {
+    _cleanup_free_ struct cgroup_device_rule *rules = NULL;
+    size_t n = 0;
+    cgroup_device_rules(l->spec->linux, &rules, &n);
+    return cgroup_set_devices(l->cg, rules, n, err);
+}
+
 static int prepare(struct launch *l, struct error **err) {
     const struct create_opts *o = l->opts;
     int r = container_id_validate(o->id, err);
@@ -262,6 +271,8 @@ static int prepare(struct launch *l, struct error **err) {
     if ((r = write_file_atomic(cg_path, cg, strlen(cg), 0600, err)) < 0)
         return r;
     if ((r = cgroup_apply(l->cg, l->spec->linux->resources, err)) < 0)
+        return r;
+    if ((r = apply_device_rules(l, err)) < 0)
         return r;
     if ((r = listen_for_start(l, err)) < 0)
         return r;
