@@ -59,6 +59,7 @@ static void gen_linux(yajl_gen g) {
     jg_key_bool(g, "v2", true);
     jg_key_bool(g, "systemd", false);
     jg_key_bool(g, "systemdUser", false);
+    jg_key_bool(g, "rdma", true);
     yajl_gen_map_close(g);
     gen_seccomp(g);
     gen_enabled(g, "apparmor", false);

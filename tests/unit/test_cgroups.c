@@ -175,40 +175,84 @@ static void test_paths(void) {
        "cg_path_contains");
 }
 
-/* ---------- resources ---------- */
+/* ---------- resources: dispatch and device rules ---------- */
 
-static void check_apply(const char *what, const struct oci_resources *r, const char *field) {
-    _cleanup_error_ struct error *e = NULL;
-    int ret = cgroup_apply(NULL, r, &e);
-    if (!field) {
-        ok(ret == 0 && !e, "apply: %s succeeds", what);
+/* A container cgroup over one fake v1 "memory" hierarchy: a field of a controller no hierarchy
+ * has is refused by name before anything is written. */
+static void test_apply_dispatch(void) {
+    char tmp[] = "/tmp/hull-cg-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        ok(0, "mkdtemp: %s", strerror(errno));
         return;
     }
-    _cleanup_free_ char *want = xasprintf("%s: resource limits are not supported by this build yet", field);
-    ok(ret < 0 && e && strcmp(e->msg, want) == 0, "apply: %s refused (%s)", field, e ? e->msg : "no error");
+    struct cg_hierarchy *h = xcalloc(1, sizeof(*h));
+    *h = (struct cg_hierarchy){.ops = &cg_v1_ops, .mount_point = xstrdup(tmp), .controllers = xstrdup("memory"),
+                               .own = xstrdup("/"), .mount_fd = -1};
+    struct cgroup *cg = NULL;
+    _cleanup_error_ struct error *e = NULL;
+    int r = cg_create_from(h, 1, NULL, "c1", &cg, &e);
+    ok(r == 0, "dispatch: fake v1 memory hierarchy (%s)", e ? e->msg : "ok");
+    if (r < 0)
+        return;
+    ok(cg_owner(cg, CG_MEMORY) == &cg->h[0] && !cg_owner(cg, CG_CPU) && !cg_owner(cg, CG_PIDS),
+       "dispatch: memory owned by the memory hierarchy, cpu and pids by none");
+    ok(cgroup_apply(cg, NULL, NULL) == 0, "dispatch: NULL resources succeed");
+    struct oci_resources res = {0};
+    res.memory.present = res.cpu.present = res.block_io.present = res.network.present = true;
+    ok(cgroup_apply(cg, &res, NULL) == 0, "dispatch: empty sub-objects write nothing");
+    res.memory.has_limit = true;
+    res.memory.limit = 1 << 20;
+    res.cpu.has_shares = true;
+    res.cpu.shares = 512;
+    r = cgroup_apply(cg, &res, &e);
+    ok(r == -ENOTSUP && e && strcmp(e->msg, "linux.resources.cpu.shares: no cpu controller on this host") == 0,
+       "dispatch: cpu.shares without a cpu controller is refused by name (%s)", e ? e->msg : "no error");
+    _cleanup_free_ char *limit = xasprintf("%s/c1/memory.limit_in_bytes", tmp);
+    ok(access(limit, F_OK) < 0, "dispatch: nothing written when one field cannot be applied");
+    error_free(e);
+    e = NULL;
+    res = (struct oci_resources){0};
+    res.pids.present = true;
+    res.pids.limit = 5;
+    r = cgroup_apply(cg, &res, &e);
+    ok(r < 0 && e && strstr(e->msg, "linux.resources.pids.limit: no pids controller"), "dispatch: pids refused (%s)",
+       e ? e->msg : "no error");
+    cgroup_destroy(cg, NULL);
+    cgroup_free(cg);
+    ok(rmdir(tmp) == 0, "dispatch: temporary tree empty at the end");
 }
 
-static void test_apply(void) {
-    check_apply("NULL resources", NULL, NULL);
-    struct oci_resources r = {0};
-    check_apply("an empty object", &r, NULL);
-    r.memory.present = r.cpu.present = r.block_io.present = r.network.present = true;
-    r.pids.present = true;
-    r.pids.limit = -1;
-    check_apply("empty sub-objects and an unlimited pids", &r, NULL);
-    r.memory.has_limit = true;
-    r.memory.limit = 1 << 20;
-    check_apply(NULL, &r, "linux.resources.memory.limit");
-    r.memory.has_limit = false;
-    r.cpu.cpus = "0";
-    check_apply(NULL, &r, "linux.resources.cpu.cpus");
-    r.cpu.cpus = NULL;
-    r.pids.limit = 10;
-    check_apply(NULL, &r, "linux.resources.pids.limit");
-    struct oci_device_cgroup dev = {.allow = false, .type = 'a'};
-    r.devices = &dev;
-    r.n_devices = 1;
-    check_apply(NULL, &r, "linux.resources.devices");
+static void test_device_rules(void) {
+    struct cgroup_device_rule *rules = NULL;
+    size_t n = 0;
+    cgroup_device_rules(NULL, &rules, &n);
+    ok(n == 10 && !rules[0].allow && rules[0].type == 'a' && rules[0].major == -1 && strcmp(rules[0].access, "rwm") == 0,
+       "device rules: deny all first, then the 9 defaults (n=%zu)", n);
+    bool null_ok = false, pts_ok = false;
+    for (size_t i = 1; i < n; i++) {
+        null_ok |= rules[i].allow && rules[i].type == 'c' && rules[i].major == 1 && rules[i].minor == 3;
+        pts_ok |= rules[i].allow && rules[i].type == 'c' && rules[i].major == 136 && rules[i].minor == -1;
+    }
+    ok(null_ok && pts_ok, "device rules: /dev/null and every /dev/pts/N allowed");
+    free(rules);
+
+    struct oci_device dev[] = {{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229},
+                               {.path = "/dev/fifo", .type = 'p'}};
+    struct oci_device_cgroup spec_rules[] = {{.allow = false, .type = 'c', .has_major = true, .major = 1,
+                                              .has_minor = true, .minor = 3, .access = "w"},
+                                             {.allow = true, .type = 'b', .has_major = true, .major = 8}};
+    struct oci_resources res = {.devices = spec_rules, .n_devices = 2};
+    struct oci_linux lx = {.devices = dev, .n_devices = 2, .resources = &res};
+    cgroup_device_rules(&lx, &rules, &n);
+    ok(n == 13, "device rules: + linux.devices (fifo skipped) + the spec's rules (n=%zu)", n);
+    if (n == 13) {
+        ok(rules[10].allow && rules[10].major == 10 && rules[10].minor == 229, "device rules: linux.devices allowed");
+        ok(!rules[11].allow && rules[11].major == 1 && rules[11].minor == 3 && strcmp(rules[11].access, "w") == 0,
+           "device rules: the spec's deny comes after the defaults (it wins)");
+        ok(rules[12].type == 'b' && rules[12].major == 8 && rules[12].minor == -1 && strcmp(rules[12].access, "rwm") == 0,
+           "device rules: absent minor = any, absent access = rwm");
+    }
+    free(rules);
 }
 
 /* ---------- the object over a fake v2 hierarchy in a temporary directory ---------- */
@@ -533,7 +577,8 @@ int main(void) {
     test_hybrid();
     test_legacy();
     test_paths();
-    test_apply();
+    test_apply_dispatch();
+    test_device_rules();
     test_fake_tree();
 
     struct cg_hierarchy *self = NULL;
