@@ -7,15 +7,10 @@
 #include "../base/cleanup.h"
 #include "../base/util.h"
 #include "internal.h"
-
-static bool has_controller(const struct cg_hierarchy *h, const char *name) {
-    _cleanup_free_ char *list = xasprintf(",%s,", h->controllers);
-    _cleanup_free_ char *needle = xasprintf(",%s,", name);
-    return strstr(list, needle) != NULL;
-}
+#include "v1_internal.h"
 
 /* "cpuset.cpus", or "cpus" on a hierarchy mounted with noprefix. */
-static const char *cpuset_file(const struct cg_hierarchy *h, const char *dir, const char *what) {
+const char *v1_cpuset_file(const struct cg_hierarchy *h, const char *dir, const char *what) {
     static const char *const prefixed[] = {"cpuset.cpus", "cpuset.mems"};
     static const char *const bare[] = {"cpus", "mems"};
     int i = strcmp(what, "cpus") == 0 ? 0 : 1;
@@ -37,7 +32,7 @@ static char *parent_of(const char *dir) {
  * does.  A parent filled that way may be one hull did not create, but an empty cpuset cgroup
  * holds no process, so setting it takes nothing from anyone. */
 static int cpuset_fill(struct cg_hierarchy *h, const char *dir, const char *what, struct error **err) {
-    const char *file = cpuset_file(h, dir, what);
+    const char *file = v1_cpuset_file(h, dir, what);
     _cleanup_free_ char *value = NULL;
     int r = cg_fs_read(h, dir, file, &value, err);
     if (r < 0 || !blank(value))
@@ -48,13 +43,13 @@ static int cpuset_fill(struct cg_hierarchy *h, const char *dir, const char *what
     if ((r = cpuset_fill(h, parent, what, err)) < 0)
         return r;
     _cleanup_free_ char *v = NULL;
-    if ((r = cg_fs_read(h, parent, cpuset_file(h, parent, what), &v, err)) < 0)
+    if ((r = cg_fs_read(h, parent, v1_cpuset_file(h, parent, what), &v, err)) < 0)
         return r;
     return cg_fs_write(h, dir, file, v, err);
 }
 
 static int v1_made(struct cg_hierarchy *h, const char *dir, struct error **err) {
-    if (!has_controller(h, "cpuset"))
+    if (!cg_has_controller(h, "cpuset"))
         return 0;
     int r = cpuset_fill(h, dir, "cpus", err);
     return r < 0 ? r : cpuset_fill(h, dir, "mems", err);
@@ -74,4 +69,7 @@ const struct cg_ops cg_v1_ops = {
     .enter = v1_enter,
     .pids = cg_fs_read_pids,
     .destroy = cg_fs_rmdirs,
+    .set_devices = v1_set_devices,
+    .freeze = v1_freeze,
+    .frozen = v1_frozen,
 };
