@@ -41,14 +41,6 @@ char *saved_state_json(const struct statedir *sd, const struct record *rec, cons
     return out;
 }
 
-static int load_cgroup(const struct statedir *sd, struct cgroup **out, struct error **err) {
-    _cleanup_free_ char *text = NULL;
-    int r = read_file_at(sd->fd, "cgroup", &text, NULL, err);
-    if (r < 0)
-        return r;
-    return cgroup_load(text, out, err);
-}
-
 int signal_init(const struct record *rec, int sig, struct error **err) {
     _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
     if (pidfd < 0)
@@ -61,21 +53,30 @@ int signal_init(const struct record *rec, int sig, struct error **err) {
     return 0;
 }
 
-static int signal_all(const struct cgroup *cg, int sig, struct error **err) {
-    _cleanup_free_ pid_t *pids = NULL;
-    size_t n = 0;
-    int r = cgroup_pids(cg, &pids, &n, err);
-    if (r < 0)
-        return r;
-    for (size_t i = 0; i < n; i++)
-        if (kill(pids[i], sig) < 0 && errno != ESRCH)
-            return error_sys(err, errno, "send signal %d to %d", sig, (int)pids[i]);
-    return 0;
+/* Wait (up to timeout_ms) until no process is left in the cgroup, signalling SIGKILL again every
+ * 100 ms (on v1 without a freezer a fork may have slipped past the first signal). */
+static int wait_cgroup_empty(struct cgroup *cg, int timeout_ms, struct error **err) {
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0)
+            return 0;
+        if (waited && waited % 100 == 0)
+            cgroup_kill(cg, SIGKILL, NULL);
+        usleep(10000);
+    }
+    return error_new(err, EBUSY, "processes of the container survive SIGKILL");
 }
 
-/* SIGKILL the init (when known) and whatever else is in the cgroup, and wait (up to 10 s) until
- * they are gone. */
-static int kill_everything(const struct record *rec, const struct cgroup *cg, struct error **err) {
+/* SIGKILL every process of the cgroup (cgroup_kill: cgroup.kill on v2, frozen around the signal on
+ * v1, a paused container thawed so the signal lands) and the init (when known: it may sit outside
+ * a cgroup that went missing), then wait (up to 10 s) until they are gone. */
+static int kill_everything(const struct record *rec, struct cgroup *cg, struct error **err) {
+    if (cg) {
+        _cleanup_error_ struct error *e = NULL;
+        if (cgroup_kill(cg, SIGKILL, &e) < 0)
+            log_warn("kill the processes of the cgroup: %s", e->msg);
+    }
     _cleanup_close_ int pidfd = rec ? (int)syscall(SYS_pidfd_open, rec->pid, 0) : -1;
     unsigned long long st;
     if (pidfd >= 0 && proc_start_time(rec->pid, &st) == 0 && st == rec->start_time) {
@@ -84,24 +85,13 @@ static int kill_everything(const struct record *rec, const struct cgroup *cg, st
         if (poll(&p, 1, 10000) == 0)
             return error_new(err, ETIMEDOUT, "container process %d did not die after SIGKILL", (int)rec->pid);
     }
-    if (!cg)
-        return 0;
-    for (int tries = 0; tries < 100; tries++) {
-        _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0;
-        if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0)
-            return 0;
-        for (size_t i = 0; i < n; i++)
-            kill(pids[i], SIGKILL);
-        usleep(10000);
-    }
-    return error_new(err, EBUSY, "processes of the container survive SIGKILL");
+    return cg ? wait_cgroup_empty(cg, 10000, err) : 0;
 }
 
 int destroy_locked(struct statedir *sd, const struct record *rec, const struct oci_spec *spec, struct error **err) {
     struct cgroup *cg = NULL;
     _cleanup_error_ struct error *cgerr = NULL;
-    if (load_cgroup(sd, &cg, &cgerr) < 0)
+    if (statedir_load_cgroup(sd, &cg, &cgerr) < 0)
         log_warn("container %s: %s", sd->id, cgerr->msg);
     int r = kill_everything(rec, cg, err);
     if (r >= 0 && cg)
@@ -149,23 +139,40 @@ int container_delete(const char *root, const char *id, bool force, struct error 
     return r < 0 ? error_wrap(err, r, "delete container %s", id) : 0;
 }
 
+/* A paused container's process only receives SIGKILL once thawed (cgroup v1): thaw it, as runc. */
+static void thaw_for_sigkill(const struct statedir *sd, int sig) {
+    struct cgroup *cg = NULL;
+    _cleanup_error_ struct error *e = NULL;
+    if (sig != SIGKILL || statedir_load_cgroup(sd, &cg, &e) < 0 || cgroup_freeze(cg, false, &e) < 0)
+        if (e)
+            log_warn("container %s: thaw after SIGKILL: %s", sd->id, e->msg);
+    cgroup_free(cg);
+}
+
+/* --all: every process of the cgroup, also when the init is gone (leftovers without a pid
+ * namespace), as runc does. */
+static int kill_all(const struct statedir *sd, int sig, struct error **err) {
+    struct cgroup *cg = NULL;
+    int r = statedir_load_cgroup(sd, &cg, err);
+    if (r >= 0)
+        r = cgroup_kill(cg, sig, err);
+    cgroup_free(cg);
+    return r;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct error **err) {
     struct statedir *sd __attribute__((cleanup(statedir_freep))) = NULL;
     struct record rec;
     int r = statedir_open_created(root, id, &sd, &rec, err);
     if (r < 0)
         return r;
-    if (status_of(sd, &rec) == STATUS_STOPPED)
+    enum status st = status_of(sd, &rec);
+    if (all)
+        r = kill_all(sd, sig, err);
+    else if (st == STATUS_STOPPED)
         r = error_new(err, ESRCH, "it is not running");
-    else if (all) {
-        struct cgroup *cg = NULL;
-        r = load_cgroup(sd, &cg, err);
-        if (r >= 0)
-            r = signal_all(cg, sig, err);
-        cgroup_free(cg);
-    } else {
-        r = signal_init(&rec, sig, err);
-    }
+    else if ((r = signal_init(&rec, sig, err)) >= 0 && st == STATUS_PAUSED)
+        thaw_for_sigkill(sd, sig);
     record_clear(&rec);
     return r < 0 ? error_wrap(err, r, "kill container %s", id) : 0;
 }

@@ -14,6 +14,7 @@
 
 #include "../base/cleanup.h"
 #include "../base/util.h"
+#include "../cgroups/cgroup.h"
 
 static int lock_dir(int fd, const char *id, struct error **err) {
     while (flock(fd, LOCK_EX) < 0)
@@ -181,6 +182,7 @@ const char *status_name(enum status s) {
     case STATUS_CREATED: return "created";
     case STATUS_RUNNING: return "running";
     case STATUS_STOPPED: return "stopped";
+    case STATUS_PAUSED: return "paused";
     }
     return "unknown";
 }
@@ -215,5 +217,19 @@ enum status status_of(const struct statedir *sd, const struct record *r) {
         return STATUS_STOPPED;
     if (faccessat(sd->fd, "start.sock", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         return STATUS_CREATED;
-    return STATUS_RUNNING;
+    struct cgroup *cg = NULL;
+    bool frozen = false;
+    if (statedir_load_cgroup(sd, &cg, NULL) >= 0 && cgroup_frozen(cg, &frozen, NULL) < 0)
+        frozen = false;
+    cgroup_free(cg);
+    return frozen ? STATUS_PAUSED : STATUS_RUNNING;
+}
+
+int statedir_load_cgroup(const struct statedir *sd, struct cgroup **out, struct error **err) {
+    _cleanup_free_ char *text = NULL;
+    *out = NULL;
+    int r = read_file_at(sd->fd, "cgroup", &text, NULL, err);
+    if (r < 0)
+        return error_wrap(err, r, "container %s", sd->id);
+    return cgroup_load(text, out, err);
 }

@@ -2,6 +2,7 @@
  *   state.json   the spec's state document as create wrote it (status is computed on read)
  *   hull.state   hull's own record: pid, its start time, bundle, creation time, owner
  *   cgroup       what cgroups/ needs to find and destroy the container's cgroups
+ *   (paused is not recorded: it is read from the cgroup's freezer)
  *   config.json  the config as create read it (later operations must not see bundle edits)
  *   start.sock   the socket the waiting container process listens on until `start` */
 #ifndef HULL_LIBCONTAINER_STATEDIR_H
@@ -50,10 +51,15 @@ int record_write(const struct statedir *sd, const struct record *r, struct error
 int record_read(const struct statedir *sd, struct record *r, struct error **err);
 void record_clear(struct record *r);
 
-enum status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+enum status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 const char *status_name(enum status s);
-/* Created / running / stopped, by the process itself: alive, not a zombie, same start time. */
+/* Created / running / stopped, by the process itself: alive, not a zombie, same start time; a
+ * running container whose cgroup is frozen is paused (an unreadable cgroup counts as not frozen). */
 enum status status_of(const struct statedir *sd, const struct record *r);
+
+/* The container's cgroups as create recorded them (the "cgroup" file). */
+struct cgroup;
+int statedir_load_cgroup(const struct statedir *sd, struct cgroup **out, struct error **err);
 
 /* /proc/<pid>/stat: start time; -ESRCH when gone or a zombie. */
 int proc_start_time(pid_t pid, unsigned long long *out);

@@ -22,6 +22,20 @@ void oci_spec_free(struct oci_spec *spec);
 int oci_process_parse(const char *json, size_t len, struct oci_process **out, struct error **err);
 void oci_process_free(struct oci_process *p);
 
+/* A standalone LinuxResources document (`hull update --resources FILE`): the object that is
+ * linux.resources in config.json, at the top level.  Error paths are relative to that object
+ * ("memory.limit: expected a 64-bit integer"); the caller prefixes the file name.  Absent fields
+ * stay absent (the has_ / present flags), so only what the document names is applied. */
+int oci_resources_parse(const char *json, size_t len, struct oci_resources **out, struct error **err);
+void oci_resources_free(struct oci_resources *r);
+/* Merge the present fields of r into linux.resources of a config.json document and return the
+ * new document (pretty, newline-terminated).  Objects merge key by key, scalars are replaced;
+ * arrays of objects with an identity (pageSize; name; major and minor) merge item by item, other
+ * arrays are replaced.  r->devices is not merged (update ignores devices, as runc does).  Every
+ * other part of the document is kept as written. */
+int oci_config_merge_resources(const char *config_json, size_t len, const struct oci_resources *r, char **out,
+                               struct error **err);
+
 /* ---------- conversions (names <-> kernel values) ---------- */
 /* "KILL", "SIGKILL", "9", "SIGRTMIN+3" -> signal number; -1 if unknown. */
 int oci_signal_parse(const char *s);

@@ -258,3 +258,13 @@ int oci_parse_resources(yajl_val v, const char *path, struct oci_resources **out
     *out = rs;
     return 0;
 }
+
+int oci_resources_parse(const char *json, size_t len, struct oci_resources **out, struct error **err) {
+    yajl_val root = NULL;
+    int r = json_parse_doc(json, len, &root, err);
+    if (r < 0)
+        return r;
+    r = oci_parse_resources(root, "", out, err);
+    yajl_tree_free(root);
+    return r;
+}
