@@ -69,7 +69,10 @@ const struct cg_ops cg_v1_ops = {
     .enter = v1_enter,
     .pids = cg_fs_read_pids,
     .destroy = cg_fs_rmdirs,
+    .apply = v1_apply,
     .set_devices = v1_set_devices,
     .freeze = v1_freeze,
     .frozen = v1_frozen,
+    .stats = v1_stats,
+    .oom_fd = v1_oom_fd,
 };

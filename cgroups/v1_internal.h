@@ -9,6 +9,15 @@
  * (what: "cpus" or "mems"). */
 const char *v1_cpuset_file(const struct cg_hierarchy *h, const char *dir, const char *what);
 
+/* The "key value" lines of a flat keyed file (memory.stat, cpu.stat, ...) of h->path, as written;
+ * free with v1_keyed_free.  Lines without a space are skipped. */
+int v1_read_keyed(const struct cg_hierarchy *h, const char *file, struct oci_key_value **kv, size_t *n,
+                  struct error **err);
+void v1_keyed_free(struct oci_key_value *kv, size_t n);
+/* The value of key as a number: 0 when absent; -EINVAL (error naming file and key) when not a number. */
+int v1_keyed_u64(const struct cg_hierarchy *h, const char *file, const struct oci_key_value *kv, size_t n,
+                 const char *key, uint64_t *out, struct error **err);
+
 int v1_apply(struct cg_hierarchy *h, enum cg_controller c, const struct oci_resources *r, struct error **err);
 /* v1_apply_io.c: blkio, hugetlb, net_cls, net_prio, rdma. */
 int v1_apply_blkio(struct cg_hierarchy *h, const struct oci_resources *r, struct error **err);
@@ -23,6 +32,8 @@ int v1_freeze(struct cg_hierarchy *h, bool frozen, struct error **err);
 int v1_frozen(const struct cg_hierarchy *h, bool *frozen, struct error **err);
 
 int v1_stats(const struct cg_hierarchy *h, enum cg_controller c, struct cgroup_stats *st, struct error **err);
+/* v1_stats_memory.c */
+int v1_stats_memory(const struct cg_hierarchy *h, struct cgroup_stats *st, struct error **err);
 int v1_oom_fd(const struct cg_hierarchy *h, int *fd, struct error **err);
 
 #endif
