@@ -73,7 +73,7 @@ static int enable_in(struct cg_hierarchy *h, const char *dir, const char *name, 
         return error_new(err, EBUSY,
                          "enable the %s controller: %s (%s%s holds processes, and cgroup v2 passes controllers "
                          "down only from cgroups without processes; give linux.cgroupsPath as an absolute path "
-                         "outside the runtime's own cgroup)",
+                         "whose parent cgroups hold no processes, outside the runtime's own cgroup)",
                          name, e->msg, h->mount_point, strcmp(dir, "/") == 0 ? "" : dir);
     if (r < 0)
         return error_new(err, -r, "enable the %s controller: %s", name, e->msg);
