@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/log.h"
 #include "../base/util.h"
 #include "cgroup.h"
 #include "internal.h"
@@ -66,6 +67,27 @@ int cg_open_v2_dir(struct cgroup *cg, bool missing_ok, struct error **err) {
     return 0;
 }
 
+/* On a pure v2 host, turn on the controllers engines read statistics from (as runc does, which
+ * enables every available one), so `events --stats` has cpu, memory, pids and io figures for a
+ * container without limits.  Best effort: a controller that cannot be enabled (the caller's
+ * cgroup holds processes) is only needed when a limit asks for it, and then cgroup_apply fails
+ * by name. */
+static void enable_stat_controllers(struct cgroup *cg) {
+    if (cg->layout != CGROUP_LAYOUT_UNIFIED)
+        return;
+    static const enum cg_controller which[] = {CG_CPU, CG_MEMORY, CG_PIDS, CG_BLKIO};
+    struct cg_hierarchy *h = &cg->h[0];
+    for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+        if (!h->ops->available || !h->ops->available(h, which[i]))
+            continue;
+        struct error *e = NULL;
+        if (h->ops->enable(h, which[i], &e) < 0) {
+            log_debug("cgroup: %s not enabled: %s", cg_controller_v2_name(which[i]), e->msg);
+            error_free(e);
+        }
+    }
+}
+
 static int make_dirs(struct cgroup *cg, struct error **err) {
     for (size_t i = 0; i < cg->n; i++) {
         int r = cg_open_mount(&cg->h[i], err);
@@ -75,6 +97,7 @@ static int make_dirs(struct cgroup *cg, struct error **err) {
         if (r < 0)
             return r;
     }
+    enable_stat_controllers(cg);
     return cg_open_v2_dir(cg, false, err);
 }
 

@@ -46,7 +46,7 @@ int cg_fs_read(const struct cg_hierarchy *h, const char *dir, const char *file, 
 int cg_fs_write(const struct cg_hierarchy *h, const char *dir, const char *file, const char *data,
                 struct error **err) {
     _cleanup_free_ char *rel = rel_file(dir, file);
-    _cleanup_close_ int fd = openat(h->mount_fd, rel, O_WRONLY | O_CLOEXEC);
+    _cleanup_close_ int fd = openat(h->mount_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0 || write_all(fd, data, strlen(data)) < 0) {
         int e = errno;
         _cleanup_free_ char *full = full_path(h, dir, file);
