@@ -360,3 +360,100 @@ hull_teardown() {
     fi
     return $rc
 }
+
+# ---- cgroup resources (resources.bats; update, pause, ps and events tests may use these) ----
+# Which hierarchy carries a controller's files, and where the container's cgroup is there, on
+# any layout: the v1 hierarchy mounted with the controller, else the unified one (hugetlb on this
+# hybrid host, everything on a pure cgroup v2 host).
+
+# cg_v1_mount CONTROLLER: the mount point of the v1 hierarchy mounted with CONTROLLER ("" if none).
+cg_v1_mount() {
+    awk -v c="$1" '{ for (i = 7; $i != "-"; i++);
+        if ($(i+1) == "cgroup" && index("," $(i+3) ",", "," c ",")) { print $5; exit } }' /proc/self/mountinfo
+}
+
+# cg_v2_mount: the mount point of the cgroup2 hierarchy ("" if none).
+cg_v2_mount() {
+    awk '{ for (i = 7; $i != "-"; i++); if ($(i+1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
+}
+
+# cg_on_v2 CONTROLLER: CONTROLLER's files are on the unified hierarchy here (no v1 mount has it).
+cg_on_v2() {
+    [ -z "$(cg_v1_mount "$1")" ]
+}
+
+# cg_own_dir CONTROLLER: the caller's own cgroup directory in the hierarchy of CONTROLLER ("": the
+# unified hierarchy).
+cg_own_dir() {
+    local ctl=$1 mp="" own root
+    [ -z "$ctl" ] || mp=$(cg_v1_mount "$ctl")
+    if [ -n "$mp" ]; then
+        own=$(awk -F: -v c="$ctl" 'index("," $2 ",", "," c ",") { sub(/^[^:]*:[^:]*:/, ""); print; exit }' /proc/self/cgroup)
+    else
+        mp=$(cg_v2_mount)
+        [ -n "$mp" ] || { echo "cg_own_dir: no hierarchy has $ctl" >&2; return 1; }
+        own=$(awk -F: '$1 == "0" && $2 == "" { sub(/^[^:]*:[^:]*:/, ""); print; exit }' /proc/self/cgroup)
+    fi
+    # the path is relative to the hierarchy's root as our cgroup namespace sees it
+    root=$(awk -v m="$mp" '$5 == m { print $4; exit }' /proc/self/mountinfo)
+    [ "$root" = / ] || own=${own#"$root"}
+    echo "$mp${own%/}"
+}
+
+# cg_dir CONTROLLER [REL]: the host directory of cgroup REL (default $CID: where a container with no
+# cgroupsPath goes) under the caller's cgroup, in the hierarchy of CONTROLLER ("": the unified one).
+cg_dir() {
+    local own
+    own=$(cg_own_dir "$1") || return 1
+    echo "$own/${2:-$CID}"
+}
+
+# cg_key FILE KEY: the value of KEY in a flat keyed cgroup file ("key value" lines).
+cg_key() {
+    awk -v k="$2" '$1 == k { print $2; found = 1 } END { exit !found }' "$1"
+}
+
+# expect_file FILE VALUE...: FILE holds one of the VALUEs (surrounding whitespace ignored).
+expect_file() {
+    local file=$1 got v
+    shift
+    got=$(cat "$file") || { echo "cannot read $file"; return 1; }
+    got=$(echo "$got" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+    for v in "$@"; do
+        [ "$got" = "$v" ] && { echo "$file: $got"; return 0; }
+    done
+    echo "$file: '$got', expected: $*"
+    return 1
+}
+
+# cg_probe_files CONTROLLER FILE...: print each FILE a new cgroup under the caller's one gets in the
+# hierarchy of CONTROLLER (a probe directory made and removed at once): what this kernel offers.
+cg_probe_files() {
+    local dir f
+    dir=$(cg_dir "$1" "${ID_PREFIX}probe") || return 1
+    shift
+    mkdir "$dir" || return 1
+    for f in "$@"; do
+        [ -e "$dir/$f" ] && echo "$f"
+    done
+    rmdir "$dir"
+}
+
+# cg_cpu_usage_ns DIR_CPUACCT: the CPU time a cgroup used so far, in ns (cpuacct.usage on v1,
+# cpu.stat usage_usec on v2); DIR_CPUACCT is `cg_dir cpuacct`.
+cg_cpu_usage_ns() {
+    if [ -e "$1/cpuacct.usage" ]; then
+        cat "$1/cpuacct.usage"
+    else
+        echo $(( $(cg_key "$1/cpu.stat" usage_usec) * 1000 ))
+    fi
+}
+
+# expect_refused FIELD: `hull run` of the bundle fails, its message names FIELD, nothing is left.
+expect_refused() {
+    run_hull run -b "$BUNDLE" "$CID"
+    [ "$status" -ne 0 ] || { echo "hull run succeeded; expected an error naming $1"; return 1; }
+    [[ "$output" == *"$1"* ]] || { echo "the error does not name $1"; return 1; }
+    assert_nothing_left
+}
+# ---- end of cgroup resources ----
