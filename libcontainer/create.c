@@ -144,6 +144,17 @@ static int receive_pty(struct launch *l, int fd, struct error **err) {
     return 0;
 }
 
+/* Every container gets device rules (deny all but the defaults, linux.devices and the spec's
+ * rules), with or without linux.resources, as runc and crun do.  They go in once the container
+ * process has built its /dev (mknod needs the 'm' access a rule may deny) and before the user's
+ * process runs, as runc does. */
+static int apply_device_rules(struct launch *l, struct error **err) {
+    _cleanup_free_ struct cgroup_device_rule *rules = NULL;
+    size_t n = 0;
+    cgroup_device_rules(l->spec->linux, &rules, &n);
+    return cgroup_set_devices(l->cg, rules, n, err);
+}
+
 /* Answer the child until it is ready (or fails). */
 static int follow_child(struct launch *l, struct error **err) {
     for (;;) {
@@ -166,7 +177,7 @@ static int follow_child(struct launch *l, struct error **err) {
                 return r;
             break;
         case SYNC_READY:
-            return 0;
+            return apply_device_rules(l, err);
         default:
             if (fd >= 0)
                 close(fd);
@@ -231,14 +242,6 @@ static void pass_listen_fds(struct launch *l) {
 }
 
 /* Everything before the clone. */
-/* Every container gets device rules (deny all but the defaults, linux.devices and the spec's
- * rules), with or without linux.resources, as runc and crun do. */
-static int apply_device_rules(struct launch *l, struct error **err) {
-    _cleanup_free_ struct cgroup_device_rule *rules = NULL;
-    size_t n = 0;
-    cgroup_device_rules(l->spec->linux, &rules, &n);
-    return cgroup_set_devices(l->cg, rules, n, err);
-}
 
 static int prepare(struct launch *l, struct error **err) {
     const struct create_opts *o = l->opts;
@@ -271,8 +274,6 @@ static int prepare(struct launch *l, struct error **err) {
     if ((r = write_file_atomic(cg_path, cg, strlen(cg), 0600, err)) < 0)
         return r;
     if ((r = cgroup_apply(l->cg, l->spec->linux->resources, err)) < 0)
-        return r;
-    if ((r = apply_device_rules(l, err)) < 0)
         return r;
     if ((r = listen_for_start(l, err)) < 0)
         return r;
