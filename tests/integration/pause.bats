@@ -164,12 +164,13 @@ EOF
 @test "kill --all of a stopped container whose init is gone still reaches the leftovers" {
     # no pid namespace: the init's death does not take the others with it
     update_config '.linux.namespaces |= map(select(.type != "pid"))'
-    set_cmd 'sleep 1000 & while [ ! -e /stop ]; do sleep 0.1; done'
+    set_cmd 'sleep 1000 & exec sleep 1001'
     run_hull run -d -b "$BUNDLE" "$CID"
     [ "$status" -eq 0 ]
     d=$(cg_dir pids)
     wait_for line_count_is "$d/cgroup.procs" 2
-    touch "$ROOTFS/stop"
+    # the init alone dies
+    hull kill "$CID" KILL
     wait_for status_is "$CID" stopped
     left=$(cat "$d/cgroup.procs")
     [ -n "$left" ]
