@@ -202,8 +202,10 @@ static int update_main(const struct globals *g, int argc, char **argv) {
         } else if (ch == OPT_L3_CACHE_SCHEMA || ch == OPT_MEM_BW_SCHEMA) {
             return cmd_usage_error("update", "--%s: Intel RDT is not supported: hull has no resctrl support",
                                    opt_name(ch));
-        } else if (ch == '?' || ch == ':' || nflags == 64) {
+        } else if (ch == '?' || ch == ':') {
             return cmd_usage_error("update", "unknown option or missing value: %s", argv[optind - 1]);
+        } else if (nflags == 64) {
+            return cmd_usage_error("update", "too many flags (at most 64)");
         } else {
             flags[nflags] = ch;
             args[nflags++] = optarg;
