@@ -3,10 +3,13 @@
  *
  *   hull-cgroup 1
  *   layout hybrid
- *   hierarchy 1 /sys/fs/cgroup/memory memory /process_api/abc/c1
+ *   hierarchy 1 /sys/fs/cgroup/memory memory /process_api/abc /process_api/abc/c1
  *   created /process_api/abc/c1
- *   hierarchy 2 /sys/fs/cgroup/unified - /c1
+ *   hierarchy 2 /sys/fs/cgroup/unified - / /c1
  *   created /c1
+ *
+ * (version, mount point, controllers, the creator's own cgroup — where v2 enables controllers
+ * from —, the container's cgroup).
  *
  * Fields are separated by one space; space, tab, newline and backslash inside a field are
  * written as \ooo (as in mountinfo).  "-" stands for an empty controller list. */
@@ -43,9 +46,10 @@ static char *escape(const char *s) {
 }
 
 static void append_hierarchy(char **buf, size_t *len, const struct cg_hierarchy *h) {
-    _cleanup_free_ char *mp = escape(h->mount_point), *ctl = escape(h->controllers), *path = escape(h->path);
+    _cleanup_free_ char *mp = escape(h->mount_point), *ctl = escape(h->controllers), *own = escape(h->own),
+                        *path = escape(h->path);
     _cleanup_free_ char *line =
-        xasprintf("hierarchy %d %s %s %s\n", h->ops->version, mp, *ctl ? ctl : "-", path);
+        xasprintf("hierarchy %d %s %s %s %s\n", h->ops->version, mp, *ctl ? ctl : "-", own, path);
     append(buf, len, line);
     for (char **c = h->created; c && *c; c++) {
         _cleanup_free_ char *e = escape(*c);
@@ -64,14 +68,14 @@ char *cgroup_serialize(const struct cgroup *cg) {
     return buf;
 }
 
-/* "hierarchy <version> <mount> <controllers> <path>" */
+/* "hierarchy <version> <mount> <controllers> <own> <path>" */
 static int load_hierarchy(struct cgroup *cg, char *args, struct error **err) {
-    char *f[4];
+    char *f[5];
     char *save = NULL;
     size_t nf = 0;
-    for (char *t = strtok_r(args, " ", &save); t && nf < 4; t = strtok_r(NULL, " ", &save))
+    for (char *t = strtok_r(args, " ", &save); t && nf < 5; t = strtok_r(NULL, " ", &save))
         f[nf++] = t;
-    if (nf != 4 || strtok_r(NULL, " ", &save) || (strcmp(f[0], "1") != 0 && strcmp(f[0], "2") != 0))
+    if (nf != 5 || strtok_r(NULL, " ", &save) || (strcmp(f[0], "1") != 0 && strcmp(f[0], "2") != 0))
         return -EINVAL;
     cg->h = xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
     struct cg_hierarchy *h = &cg->h[cg->n++];
@@ -79,10 +83,11 @@ static int load_hierarchy(struct cgroup *cg, char *args, struct error **err) {
         .ops = f[0][0] == '2' ? &cg_v2_ops : &cg_v1_ops,
         .mount_point = xstrdup_unescape_octal(f[1]),
         .controllers = strcmp(f[2], "-") == 0 ? xstrdup("") : xstrdup_unescape_octal(f[2]),
-        .path = xstrdup_unescape_octal(f[3]),
+        .own = xstrdup_unescape_octal(f[3]),
+        .path = xstrdup_unescape_octal(f[4]),
         .mount_fd = -1,
     };
-    if (h->mount_point[0] != '/' || h->path[0] != '/')
+    if (h->mount_point[0] != '/' || h->own[0] != '/' || h->path[0] != '/' || cg_path_contains(h->path, h->own))
         return -EINVAL;
     return cg_open_mount(h, err);
 }

@@ -336,9 +336,11 @@ static void test_fake_tree(void) {
     const char *bad[] = {
         "nope\n",
         "hull-cgroup 1\nlayout unified\n",
-        "hull-cgroup 1\nlayout hybrid\nhierarchy 2 /tmp - /x\n",
-        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - /x\ncreated /y\n",
-        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - /x/y\ncreated /x/../z\n",
+        "hull-cgroup 1\nlayout hybrid\nhierarchy 2 /tmp - / /x\n",
+        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - / /x\ncreated /y\n",
+        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - / /x/y\ncreated /x/../z\n",
+        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - /x\n",
+        "hull-cgroup 1\nlayout unified\nhierarchy 2 /tmp - /x/y /x\n",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         error_free(e);
