@@ -20,6 +20,11 @@ teardown() {
     [ -z "$left" ] || { echo "left: $left"; false; }
 }
 
+@test "leaks: no cgroup left by the unit tests (hull-unit-*, hull-bpf-test-*) on any hierarchy" {
+    left=$(find /sys/fs/cgroup -maxdepth 10 -type d \( -name 'hull-unit-*' -o -name 'hull-bpf-test-*' \) 2>/dev/null)
+    [ -z "$left" ] || { echo "left: $left"; false; }
+}
+
 @test "leaks: no process of this run (in a container cgroup or running hull on a test root)" {
     left=()
     for pid in $(cgroup_pids_of "$TOKEN"); do
