@@ -35,16 +35,46 @@ int cgroup_frozen(const struct cgroup *cg, bool *frozen, struct error **err) {
     return h && h->ops->frozen ? h->ops->frozen(h, frozen, err) : 0;
 }
 
-static int signal_each(const struct cgroup *cg, int sig, struct error **err) {
-    _cleanup_free_ pid_t *pids = NULL;
-    size_t n = 0;
-    int r = cgroup_pids(cg, &pids, &n, err);
-    if (r < 0)
-        return r;
+static bool contains(const pid_t *v, size_t n, pid_t p) {
     for (size_t i = 0; i < n; i++)
-        if (kill(pids[i], sig) < 0 && errno != ESRCH)
-            return error_sys(err, errno, "kill(%d, %d)", (int)pids[i], sig);
+        if (v[i] == p)
+            return true;
+    return false;
+}
+
+/* Signal every pid of the cgroup, again for the pids that appear meanwhile (a fork racing the
+ * signal), up to `rounds` times.  Without a freezer in the way: a task stuck at its memory limit
+ * with the OOM killer off never finishes freezing, but it does die. */
+static int signal_rounds(const struct cgroup *cg, int sig, int rounds, struct error **err) {
+    _cleanup_free_ pid_t *done = NULL;
+    size_t n_done = 0;
+    for (int round = 0; round < rounds; round++) {
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, fresh = 0;
+        int r = cgroup_pids(cg, &pids, &n, err);
+        if (r < 0)
+            return r;
+        for (size_t i = 0; i < n; i++) {
+            if (contains(done, n_done, pids[i]))
+                continue;
+            if (kill(pids[i], sig) < 0 && errno != ESRCH)
+                return error_sys(err, errno, "kill(%d, %d)", (int)pids[i], sig);
+            done = xrealloc(done, (n_done + 1) * sizeof(*done));
+            done[n_done++] = pids[i];
+            fresh++;
+        }
+        if (!fresh)
+            return 0;
+    }
     return 0;
+}
+
+static void thaw(struct cg_hierarchy *fr) {
+    struct error *e = NULL;
+    if (fr->ops->freeze(fr, false, &e) < 0) {
+        log_warn("thaw after kill: %s", e->msg);
+        error_free(e);
+    }
 }
 
 int cgroup_kill(struct cgroup *cg, int sig, struct error **err) {
@@ -57,18 +87,20 @@ int cgroup_kill(struct cgroup *cg, int sig, struct error **err) {
     bool was_frozen = false;
     if (fr && (!fr->ops->frozen || !fr->ops->freeze || fr->ops->frozen(fr, &was_frozen, NULL) < 0))
         fr = NULL;
+    if (sig == SIGKILL) {
+        /* A killed task cannot fork any more: rounds catch the children forked before it died.
+         * It only dies once it runs again, so a paused container is thawed. */
+        int r = signal_rounds(cg, sig, 16, err);
+        if (fr && was_frozen)
+            thaw(fr);
+        return r;
+    }
     /* Frozen, nothing forks between reading the pids and signalling them. */
     if (fr && !was_frozen && fr->ops->freeze(fr, true, NULL) < 0)
         fr = NULL;
-    int r = signal_each(cg, sig, err);
-    /* A SIGKILL only lands once the task runs again: thaw even a container that was paused. */
-    if (fr && (!was_frozen || sig == SIGKILL)) {
-        struct error *e = NULL;
-        if (fr->ops->freeze(fr, false, &e) < 0) {
-            log_warn("thaw after kill: %s", e->msg);
-            error_free(e);
-        }
-    }
+    int r = signal_rounds(cg, sig, 1, err);
+    if (fr && !was_frozen)
+        thaw(fr);
     return r;
 }
 
