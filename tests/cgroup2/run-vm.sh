@@ -6,7 +6,7 @@
 # are.  Ends with the suite's line "N passed, N failed, N skipped"; exit non-zero on any failure.
 #
 # Environment: HULL_VM_TESTS (file names under tests/integration, space separated) overrides the
-# default subset; HULL_VM_TIMEOUT (seconds, default 1500); HULL_VM_CPUS (default 2).
+# default subset; HULL_VM_TIMEOUT (seconds, default 2100); HULL_VM_CPUS (default 2).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -61,7 +61,7 @@ envs=(--env HULL_TEST_ROOTFS=/tmp/hull-test-rootfs --env "HULL_TEST_ROOTFS_FROM=
 echo "== cgroup v2 VM: ${#files[@]} files (logs: ${logs#"$REPO"/})"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$VM/vm-run.sh" --share "$REPO" --cpus "${HULL_VM_CPUS:-2}" --timeout "${HULL_VM_TIMEOUT:-1500}" "${envs[@]}" \
+"$VM/vm-run.sh" --share "$REPO" --cpus "${HULL_VM_CPUS:-2}" --timeout "${HULL_VM_TIMEOUT:-2100}" "${envs[@]}" \
     -- tests/run.sh --integration "${files[@]}" | tee "$out"
 rc=${PIPESTATUS[0]}
 if ! tail -n 1 "$out" | grep -qE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'; then
