@@ -13,6 +13,26 @@
 
 load helpers
 
+# hull enables a v2 controller in the caller's cgroup.subtree_control when a limit needs it (as
+# runc does): give the host back what it had once the file is done.
+setup_file() {
+    local d
+    d=$(cg_own_dir "" 2>/dev/null) || return 0
+    [ -f "$d/cgroup.subtree_control" ] || return 0
+    echo "$d" > "$BATS_FILE_TMPDIR/own-v2"
+    cat "$d/cgroup.subtree_control" > "$BATS_FILE_TMPDIR/subtree-before"
+}
+
+teardown_file() {
+    [ -f "$BATS_FILE_TMPDIR/own-v2" ] || return 0
+    local d c
+    d=$(cat "$BATS_FILE_TMPDIR/own-v2")
+    for c in $(cat "$d/cgroup.subtree_control"); do
+        grep -qw "$c" "$BATS_FILE_TMPDIR/subtree-before" || echo "-$c" > "$d/cgroup.subtree_control"
+    done
+    [ "$(cat "$d/cgroup.subtree_control")" = "$(cat "$BATS_FILE_TMPDIR/subtree-before")" ]
+}
+
 # create_with JQ_FILTER [JQ_ARGS...]: apply the filter to config.json and `hull create` the container
 # (its process would sleep); the test fails when create fails.
 create_with() {
