@@ -29,9 +29,26 @@ int jerr(struct error **err, const char *path, const char *key, const char *fmt,
     return error_new(err, EINVAL, "%s: %s", p, msg);
 }
 
+/* The offset of a "\u0000" escape in the text, or -1.  yajl's tree keeps strings as C strings,
+ * so such a string would silently end at the NUL ("/ok\u0000/../x" read as "/ok"): refused. */
+static ssize_t find_escaped_nul(const char *json, size_t len) {
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (json[i] != '\\')
+            continue;
+        if (json[i + 1] == 'u' && i + 5 < len && memcmp(json + i + 2, "0000", 4) == 0)
+            return (ssize_t)i;
+        i++; /* skip the escaped character (an escaped backslash included) */
+    }
+    return -1;
+}
+
 int json_parse_doc(const char *json, size_t len, yajl_val *out, struct error **err) {
     if (memchr(json, '\0', len))
         return error_new(err, EINVAL, "invalid JSON: NUL byte in document");
+    ssize_t nul = find_escaped_nul(json, len);
+    if (nul >= 0)
+        return error_new(err, EINVAL, "invalid JSON: a string holds \\u0000 (NUL) at byte %zd; no path, name or "
+                         "argument may contain NUL", nul);
     _cleanup_free_ char *buf = xstrndup(json, len);
     char ebuf[1024] = "";
     yajl_val root = yajl_tree_parse(buf, ebuf, sizeof(ebuf));

@@ -199,3 +199,11 @@ expect_failure() {
         [ "$status" -eq 0 ]
     done
 }
+
+@test "bad input: a NUL escaped in a string (a path cut short by it) is refused" {
+    # yajl would hand "/tmp" to the mount code for "/tmp\u0000/../../etc"
+    update_config '.mounts += [{"destination": "/tmpX", "type": "tmpfs", "source": "tmpfs"}]'
+    sed -i 's|"/tmpX"|"/tmp\\u0000/../../etc"|' "$BUNDLE/config.json"
+    grep -qF '\u0000' "$BUNDLE/config.json"
+    expect_failure config.json 'u0000 (NUL)'
+}

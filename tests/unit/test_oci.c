@@ -208,6 +208,14 @@ static void test_error_paths(void) {
     expect_error("{" BASE ",'freebsd':{'jail':{'allow':{'mlock':1}}}}", "freebsd.jail.allow.mlock: expected a boolean");
     expect_error("{" BASE ",", "invalid JSON:");
     expect_error("[1,2]", "expected a JSON object");
+    expect_error("{" BASE ",'hostname':'ok\\u0000/../x'}", "a string holds \\u0000 (NUL)");
+    /* an escaped backslash followed by "u0000" is text, not a NUL */
+    struct oci_spec *sp = NULL;
+    const char *doc = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"},\"hostname\":\"a\\\\u0000\"}";
+    int r = oci_spec_parse(doc, strlen(doc), &sp, NULL);
+    ok(r == 0 && sp && strcmp(sp->hostname, "a\\u0000") == 0, "an escaped backslash before u0000 is plain text (%s)",
+       sp ? sp->hostname : "parse failed");
+    oci_spec_free(sp);
 }
 
 static void test_linux_errors(void) {
