@@ -2,6 +2,7 @@
  * switch of user: rlimits, oomScoreAdj, personality, scheduler, ioPriority, execCPUAffinity,
  * umask, cwd. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/ioprio.h>
 #include <sched.h>
@@ -171,12 +172,22 @@ static int apply_ioprio(const struct oci_process *p, struct error **err) {
     return 0;
 }
 
+/* The working directory must be inside the container's root.  A path through a file descriptor
+ * inherited from the host ("/proc/self/fd/7" while fd 7 is a host directory: CVE-2024-21626)
+ * would leave the process in a host directory, which getcwd() reports as unreachable. */
+static int check_cwd_inside(const char *cwd, struct error **err) {
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+        return error_new(err, EPERM, "process.cwd: \"%s\" is outside the container's root file system", cwd);
+    return 0;
+}
+
 static int apply_cwd(const struct oci_process *p, struct error **err) {
     cwd_deferred = false;
     if (!p->cwd || !*p->cwd)
         return 0;
     if (chdir(p->cwd) == 0)
-        return 0;
+        return check_cwd_inside(p->cwd, err);
     if (errno == EACCES) {
         cwd_deferred = true; /* maybe the container user may: retried after the switch of user */
         return 0;
@@ -190,7 +201,7 @@ int process_finish_cwd(const struct oci_process *p, struct error **err) {
     cwd_deferred = false;
     if (chdir(p->cwd) < 0)
         return error_sys(err, errno, "process.cwd: chdir %s", p->cwd);
-    return 0;
+    return check_cwd_inside(p->cwd, err);
 }
 
 int process_apply_attributes(const struct oci_process *p, const struct oci_linux *linux, struct error **err) {

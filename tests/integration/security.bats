@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+# security: the shapes of attacks that broke runtimes before, attempted from the config or the
+# caller's environment, and what the container could reach afterwards.
+
+load helpers
+
+# status_field NAME: the value of NAME: in a /proc/self/status copy held in $output
+status_field() {
+    awk -v k="$1:" '$1 == k { $1 = ""; sub(/^[ \t]+/, ""); print; exit }' <<< "$output"
+}
+
+@test "security: process.cwd through a host fd the caller leaked is refused (CVE-2024-21626)" {
+    mkdir -p "$TEST_DIR/host-secret"
+    echo host > "$TEST_DIR/host-secret/file"
+    update_config '.process.cwd = "/proc/self/fd/7"'
+    set_cmd 'cat file; pwd'
+    exec 7< "$TEST_DIR/host-secret"
+    run_hull run -b "$BUNDLE" "$CID"
+    exec 7<&-
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'process.cwd: "/proc/self/fd/7" is outside the container'* ]]
+    ! grep -q '^host$' <<< "$output"
+    assert_nothing_left
+}
+
+@test "security: no file descriptor of the caller or of hull reaches the container process" {
+    exec 7< /etc 8> "$TEST_DIR/w"
+    run_container 'ls /proc/self/fd | tr "\n" " "; echo; readlink /proc/self/fd/7; readlink /proc/self/fd/8; true'
+    exec 7<&- 8>&-
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # 0 1 2 and the directory ls itself opened (3): nothing else
+    [ "${lines[0]}" = "0 1 2 3 " ]
+    [ ${#lines[@]} -eq 1 ]
+}
+
+@test "security: inheritable and ambient sets are empty unless the config asks (CVE-2022-29162)" {
+    # the caller holds inheritable and ambient capabilities; runc once passed them on
+    cat > "$TEST_DIR/hull-inh" <<WRAP
+#!/bin/sh
+exec setpriv --inh-caps +chown,+kill,+net_raw --ambient-caps +chown,+kill "$HULL" "\$@"
+WRAP
+    chmod +x "$TEST_DIR/hull-inh"
+    run_container 'cat /proc/self/status'
+    [ "$status" -eq 0 ]
+    HULL=$TEST_DIR/hull-inh run_container 'cat /proc/self/status'
+    [ "$status" -eq 0 ]
+    [ "$(status_field CapInh)" = 0000000000000000 ]
+    [ "$(status_field CapAmb)" = 0000000000000000 ]
+    # the wrapper did hand them to hull: the same wrapper around cat shows them
+    run "$TEST_DIR/hull-inh" --version
+    run setpriv --inh-caps +chown,+kill,+net_raw --ambient-caps +chown,+kill grep -E '^Cap(Inh|Amb)' /proc/self/status
+    [[ "$output" == *"CapInh:	0000000000002021"* ]]
+    [[ "$output" == *"CapAmb:	0000000000000021"* ]]
+}
