@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../base/cleanup.h"
@@ -13,8 +14,24 @@
 
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
+/* The container's /dev/null, checked to be the real device (char 1:3) and not something the image
+ * or a process put there (a symlink to a host file, a regular file: CVE-2025-31133): masking binds
+ * this very inode, never the path again. */
+static int open_real_null(int rootfd, struct error **err) {
+    int fd = path_open_in_root(rootfd, "/dev/null", O_PATH | O_NOFOLLOW, 0);
+    if (fd < 0)
+        return error_sys(err, -fd, "open /dev/null (to mask paths with)");
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3) {
+        close(fd);
+        return error_new(err, EPERM, "/dev/null in the container is not the null device (char 1:3); refusing to mask "
+                                     "paths with it");
+    }
+    return fd;
+}
+
 /* A directory gets an empty read-only tmpfs, anything else /dev/null; a missing path is fine. */
-static int mask_path(int rootfd, const char *path, struct error **err) {
+static int mask_path(int rootfd, int *nullfd, const char *path, struct error **err) {
     _cleanup_close_ int fd = path_open_in_root(rootfd, path, O_PATH, 0);
     if (fd == -ENOENT)
         return 0;
@@ -23,7 +40,9 @@ static int mask_path(int rootfd, const char *path, struct error **err) {
         return error_sys(err, fd < 0 ? -fd : errno, "open");
     if (S_ISDIR(st.st_mode))
         return mounts_tmpfs_at(fd, RO_ATTRS, err);
-    _cleanup_close_ int mnt = mounts_bind_at(-1, "/dev/null", false, rootfd, path, fd, err);
+    if (*nullfd < 0 && (*nullfd = open_real_null(rootfd, err)) < 0)
+        return *nullfd;
+    _cleanup_close_ int mnt = mounts_bind_at(*nullfd, NULL, false, rootfd, path, fd, err);
     return mnt < 0 ? mnt : 0;
 }
 
@@ -59,8 +78,9 @@ int rootfs_finalize(const struct rootfs_ctx *c, struct error **err) {
     if (rootfd < 0)
         return error_sys(err, errno, "open /");
     int r;
+    _cleanup_close_ int nullfd = -1;
     for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++)
-        if ((r = mask_path(rootfd, l->masked_paths[i], err)) < 0)
+        if ((r = mask_path(rootfd, &nullfd, l->masked_paths[i], err)) < 0)
             return error_wrap(err, r, "linux.maskedPaths[%zu] (%s)", i, l->masked_paths[i]);
     for (size_t i = 0; l && l->readonly_paths && l->readonly_paths[i]; i++)
         if ((r = readonly_path(rootfd, l->readonly_paths[i], err)) < 0)

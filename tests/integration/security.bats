@@ -54,3 +54,25 @@ WRAP
     [[ "$output" == *"CapInh:	0000000000002021"* ]]
     [[ "$output" == *"CapAmb:	0000000000000021"* ]]
 }
+
+@test "security: masking never binds a /dev/null the image replaced with a symlink (CVE-2025-31133)" {
+    # no /dev tmpfs: the image's own /dev, where /dev/null points at a host-sensitive file
+    update_config '.mounts |= map(select(.destination != "/dev")) | .linux.maskedPaths = ["/proc/version"]'
+    rm -rf "$ROOTFS/dev"
+    mkdir "$ROOTFS/dev"
+    ln -s /proc/sysrq-trigger "$ROOTFS/dev/null"
+    run_container 'cat /proc/version'
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'linux.maskedPaths[0] (/proc/version): /dev/null in the container is not the null device'* ]]
+    assert_nothing_left
+}
+
+@test "security: masking with the real /dev/null still works (a file reads empty)" {
+    update_config '.linux.maskedPaths = ["/proc/version"]'
+    run_container 'wc -c < /proc/version; stat -c %t:%T /proc/version'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = 1:3 ]
+}
