@@ -16,7 +16,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-common \
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lmnl)
 
 B := build
-LIB_SRCS := $(wildcard base/*.c oci/*.c cgroups/*.c namespaces/*.c network/*.c libcontainer/*.c)
+LIB_SRCS := $(wildcard base/*.c oci/*.c cgroups/*.c namespaces/*.c network/*.c security/*.c libcontainer/*.c)
 CMD_SRCS := $(wildcard cmd/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)

@@ -22,6 +22,7 @@
 #include "../base/util.h"
 #include "../namespaces/ns.h"
 #include "../oci/oci.h"
+#include "../security/seccomp.h"
 #include "create.h"
 #include "hooks.h"
 #include "process.h"
@@ -44,8 +45,6 @@ char *launch_state_json(const struct launch *l, const char *status, pid_t pid) {
 /* Features of config.json that later issues bring: refused with a clear error, never ignored. */
 static int refuse_unsupported(const struct oci_spec *s, struct error **err) {
     const struct oci_linux *lx = s->linux;
-    if (lx->seccomp)
-        return error_new(err, ENOTSUP, "linux.seccomp: seccomp filters are not supported by this build yet");
     if (lx->intel_rdt)
         return error_new(err, ENOTSUP, "linux.intelRdt: Intel RDT is not supported on this host");
     if (lx->memory_policy)
@@ -134,6 +133,20 @@ static int run_runtime_hooks(struct launch *l, struct error **err) {
     return r;
 }
 
+/* SCMP_ACT_NOTIFY: the child loaded its filter; give the listener to the seccomp agent, then let
+ * the child go on (its next syscalls may already need the agent). */
+static int forward_seccomp_fd(struct launch *l, int fd, struct error **err) {
+    const struct oci_seccomp *sc = l->spec->linux->seccomp;
+    _cleanup_close_ int listener = fd;
+    if (listener < 0 || !sc)
+        return error_new(err, EPROTO, "unexpected seccomp-fd message from the container process");
+    _cleanup_free_ char *state = launch_state_json(l, "creating", l->pid);
+    int r = seccomp_listener_send(sc->listener_path, sc->listener_metadata, listener, l->pid, state, err);
+    if (r < 0)
+        return r;
+    return sync_send(l->sync_parent, SYNC_SECCOMP_DONE, NULL, 0, -1, err);
+}
+
 static int receive_pty(struct launch *l, int fd, struct error **err) {
     if (l->opts->console_socket) {
         int r = terminal_send_to_console_socket(l->opts->console_socket, fd, err);
@@ -174,6 +187,10 @@ static int follow_child(struct launch *l, struct error **err) {
             if (fd < 0)
                 return error_new(err, EPROTO, "pty message without a descriptor");
             if ((r = receive_pty(l, fd, err)) < 0)
+                return r;
+            break;
+        case SYNC_SECCOMP_FD:
+            if ((r = forward_seccomp_fd(l, fd, err)) < 0)
                 return r;
             break;
         case SYNC_READY:
@@ -257,6 +274,8 @@ static int prepare(struct launch *l, struct error **err) {
     if ((r = oci_spec_parse(l->config_json, l->config_len, &l->spec, err)) < 0)
         return error_wrap(err, r, "%s", cfg);
     if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
+        return r;
+    if (l->spec->linux->seccomp && (r = seccomp_filter_compile(l->spec->linux->seccomp, &l->seccomp, err)) < 0)
         return r;
     pass_listen_fds(l);
     log_debug("container %s: bundle %s, rootfs %s, new namespaces 0x%x, joined 0x%x", o->id, l->bundle, l->rootfs,
@@ -362,6 +381,7 @@ void launch_free(struct launch *l) {
     if (l->pty_master >= 0)
         close(l->pty_master);
     cgroup_free(l->cg);
+    seccomp_filter_free(l->seccomp);
     statedir_free(l->sd);
     oci_spec_free(l->spec);
     free(l->config_json);

@@ -3,8 +3,9 @@
  *   wait CONTINUE (maps written, cgroup entered) -> root in the user namespace -> join namespaces
  *   -> unshare cgroup/time -> lo up -> hostname -> mounts -> RUN_HOOKS (prestart, createRuntime in
  *   the parent) -> createContainer hooks -> pivot_root -> console -> sysctl, masked/readonly paths
- *   -> find the executable -> rlimits & co -> user, capabilities, no_new_privs -> READY
- *   -> wait for start -> startContainer hooks -> exec
+ *   -> find the executable -> rlimits & co -> [seccomp without no_new_privs] -> user, capabilities,
+ *   no_new_privs -> [seccomp with a listener] -> READY -> wait for start -> startContainer hooks
+ *   -> [seccomp with no_new_privs] -> exec
  *
  * Any failure is sent to the parent as a SYNC_ERROR with its context, and the process exits. */
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "../namespaces/ns.h"
 #include "../network/netlink.h"
 #include "../oci/oci.h"
+#include "../security/seccomp.h"
 #include "hooks.h"
 #include "launch.h"
 #include "process.h"
@@ -150,6 +152,28 @@ static int wait_for_start(struct launch *l, struct error **err) {
     }
 }
 
+/* linux.seccomp, loaded as late as the process allows (runc's order): with noNewPrivileges right
+ * before the exec; without it before the user switch drops CAP_SYS_ADMIN, which loading then
+ * needs; with SCMP_ACT_NOTIFY before READY either way, so that the parent hands the listener to
+ * the seccomp agent (and waits for it) before anything runs under the filter. */
+enum seccomp_when { SECCOMP_BEFORE_IDENTITY, SECCOMP_AFTER_IDENTITY, SECCOMP_BEFORE_EXEC };
+
+static int load_seccomp(struct launch *l, enum seccomp_when when, struct error **err) {
+    const struct seccomp_filter *f = l->seccomp;
+    if (!f)
+        return 0;
+    bool nnp = l->spec->process->no_new_privileges;
+    enum seccomp_when at = !nnp ? SECCOMP_BEFORE_IDENTITY : f->notify ? SECCOMP_AFTER_IDENTITY : SECCOMP_BEFORE_EXEC;
+    if (at != when)
+        return 0;
+    int fd = seccomp_filter_load(f, err);
+    if (fd < 0 || !f->notify)
+        return fd;
+    int r = sync_send(l->sync_child, SYNC_SECCOMP_FD, NULL, 0, fd, err);
+    close(fd);
+    return r < 0 ? r : sync_expect(l->sync_child, SYNC_SECCOMP_DONE, NULL, NULL, err);
+}
+
 /* Without a process nothing will ever use the caller's stdio: do not hold it open (a caller
  * reading create's output until EOF would wait for the container's delete). */
 static int release_stdio(struct error **err) {
@@ -221,7 +245,8 @@ _Noreturn void init_main(struct launch *l) {
     if (proc) {
         if (process_set_home(l->spec->process, &err) < 0 ||
             process_apply_attributes(proc, spec->linux, &err) < 0 || process_find_executable(proc, &exe, &err) < 0 ||
-            process_set_identity(proc, &err) < 0)
+            load_seccomp(l, SECCOMP_BEFORE_IDENTITY, &err) < 0 || process_set_identity(proc, &err) < 0 ||
+            load_seccomp(l, SECCOMP_AFTER_IDENTITY, &err) < 0)
             fail(l, err);
     }
     if (process_close_fds(l->preserve_fds, &err) < 0)
@@ -239,7 +264,7 @@ _Noreturn void init_main(struct launch *l) {
         start_failed(conn, err);
     }
     if (container_hooks(l, OCI_HOOK_START_CONTAINER, "created", &err) < 0 ||
-        process_apply_final_affinity(proc, &err) < 0)
+        process_apply_final_affinity(proc, &err) < 0 || load_seccomp(l, SECCOMP_BEFORE_EXEC, &err) < 0)
         start_failed(conn, err);
     execve(exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
     error_sys(&err, errno, "exec %s", exe);

@@ -42,6 +42,7 @@ struct launch {
     int pidfd;
     pid_t stage_pid;
     int pty_master;          /* kept by `run` when no console socket was given */
+    struct seccomp_filter *seccomp; /* compiled linux.seccomp (security/seccomp.h); NULL: none */
 };
 
 /* The state JSON (compact) for hooks. */

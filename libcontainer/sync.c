@@ -25,6 +25,8 @@ const char *sync_name(enum sync_type t) {
     case SYNC_PTY: return "pty";
     case SYNC_READY: return "ready";
     case SYNC_ERROR: return "error";
+    case SYNC_SECCOMP_FD: return "seccomp-fd";
+    case SYNC_SECCOMP_DONE: return "seccomp-done";
     }
     return "unknown";
 }

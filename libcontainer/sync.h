@@ -15,6 +15,8 @@ enum sync_type {
     SYNC_PTY,          /* child -> parent: the pty master (fd passed) */
     SYNC_READY,        /* child -> parent: all set up; waiting for start */
     SYNC_ERROR,        /* either way: payload: int errnum + message; the sender gives up */
+    SYNC_SECCOMP_FD,   /* child -> parent: the seccomp listener (fd passed), for listenerPath */
+    SYNC_SECCOMP_DONE, /* parent -> child: the listener has it */
 };
 
 const char *sync_name(enum sync_type t);

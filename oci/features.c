@@ -1,7 +1,11 @@
 /* The `hull features` document (features.md, schema/features-schema.json). */
 #include <ctype.h>
+#include <errno.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -24,6 +28,27 @@ static bool arch_supported(const char *spec_name) {
     return seccomp_arch_resolve_name(name) != 0;
 }
 
+/* hull loads the exported BPF with seccomp(2) itself, so a flag is supported when the kernel
+ * takes it: with a NULL program a known flag fails with EFAULT, an unknown one with EINVAL (runc's
+ * probe). */
+static bool seccomp_flag_supported(const char *name) {
+    static const struct {
+        const char *name;
+        unsigned int flag;
+    } flags[] = {
+        {"SECCOMP_FILTER_FLAG_TSYNC", 1U << 0},
+        {"SECCOMP_FILTER_FLAG_LOG", 1U << 1},
+        {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1U << 2},
+        {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5},
+    };
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (strcmp(flags[i].name, name) == 0)
+            /* WAIT_KILLABLE_RECV is only taken together with NEW_LISTENER (1 << 3) */
+            return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags[i].flag | (i == 3 ? 1U << 3 : 0), NULL) < 0 &&
+                   errno == EFAULT;
+    return false;
+}
+
 static void gen_seccomp(yajl_gen g) {
     jg_key(g, "seccomp");
     yajl_gen_map_open(g);
@@ -37,6 +62,12 @@ static void gen_seccomp(yajl_gen g) {
             jg_str(g, *a);
     yajl_gen_array_close(g);
     jg_key_strv(g, "knownFlags", oci_seccomp_flags);
+    jg_key(g, "supportedFlags");
+    yajl_gen_array_open(g);
+    for (const char *const *f = oci_seccomp_flags; *f; f++)
+        if (seccomp_flag_supported(*f))
+            jg_str(g, *f);
+    yajl_gen_array_close(g);
     yajl_gen_map_close(g);
 }
 
