@@ -2,8 +2,8 @@
  * switch of user: rlimits, oomScoreAdj, personality, scheduler, ioPriority, execCPUAffinity,
  * umask, cwd. */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/ioprio.h>
 #include <sched.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../base/procfs.h"
 #include "../base/util.h"
 #include "process.h"
 #include "process_internal.h"
@@ -117,7 +118,7 @@ static int apply_oom_score_adj(const struct oci_process *p, struct error **err) 
         return 0;
     char buf[32];
     snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-    int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, err);
+    int r = procfs_write("self/oom_score_adj", buf, err);
     return r < 0 ? error_wrap(err, r, "process.oomScoreAdj %d", p->oom_score_adj) : 0;
 }
 

@@ -1,10 +1,12 @@
-/* linux.sysctl: each key written under the container's /proc/sys. */
+/* linux.sysctl: each key written under the container's /proc/sys, through a verified procfs
+ * handle (base/procfs.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/procfs.h"
 #include "../base/util.h"
 #include "rootfs.h"
 
@@ -33,15 +35,13 @@ static char *sysctl_file(const char *key) {
 int rootfs_apply_sysctl(const struct oci_linux *linux, struct error **err) {
     if (!linux || !linux->n_sysctl)
         return 0;
-    _cleanup_close_ int dir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0)
-        return error_sys(err, errno, "linux.sysctl: open /proc/sys (is /proc mounted in the container?)");
     for (size_t i = 0; i < linux->n_sysctl; i++) {
         const struct oci_key_value *kv = &linux->sysctl[i];
         _cleanup_free_ char *file = sysctl_file(kv->key ? kv->key : "");
         if (!file)
             return error_new(err, EINVAL, "linux.sysctl[\"%s\"]: not a sysctl name", kv->key ? kv->key : "");
-        int r = write_file_at(dir, file, kv->value ? kv->value : "", err);
+        _cleanup_free_ char *rel = xasprintf("sys/%s", file);
+        int r = procfs_write(rel, kv->value ? kv->value : "", err);
         if (r < 0)
             return error_wrap(err, r, "linux.sysctl[\"%s\"] = \"%s\"", kv->key, kv->value ? kv->value : "");
     }

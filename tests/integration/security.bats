@@ -76,3 +76,23 @@ WRAP
     [ "${lines[0]}" = 0 ]
     [ "${lines[1]}" = 1:3 ]
 }
+
+@test "security: a sysctl under a mount that covers part of /proc/sys is refused (CVE-2025-52881)" {
+    # the write would land in whatever the config mounted there, not in the kernel's sysctl
+    update_config '.mounts += [{"destination": "/proc/sys/kernel", "type": "tmpfs", "source": "tmpfs"}]
+        | .linux.sysctl = {"kernel.domainname": "hull.test"}'
+    run_container 'cat /proc/sys/kernel/domainname; domainname'
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'linux.sysctl["kernel.domainname"] = "hull.test": /proc/sys/kernel/domainname: a mount covers it'* ]]
+    assert_nothing_left
+}
+
+@test "security: process.oomScoreAdj goes to the real /proc/self, not through a mount over it (CVE-2025-52881)" {
+    update_config '.mounts += [{"destination": "/proc/1", "type": "tmpfs", "source": "tmpfs"}] | .process.oomScoreAdj = 100'
+    run_container 'cat /proc/1/oom_score_adj'
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'process.oomScoreAdj 100: /proc/self/oom_score_adj: a mount covers it'* ]]
+    assert_nothing_left
+}
