@@ -104,6 +104,11 @@ static int add_archs(scmp_filter_ctx ctx, char **archs, struct error **err) {
         if (!token)
             return error_new(err, EINVAL, SC_PATH ".architectures[%zu]: \"%s\" is not known to libseccomp", i, a);
         int r = seccomp_arch_add(ctx, token);
+        if (r == -EDOM) { /* the other endianness: its code can never run on this kernel */
+            log_warn(SC_PATH ".architectures[%zu]: \"%s\" cannot share a filter with the native architecture "
+                            "(byte order); skipped", i, a);
+            continue;
+        }
         if (r < 0 && r != -EEXIST) /* the native one is there from the start */
             return error_sys(err, -r, SC_PATH ".architectures[%zu]: add \"%s\"", i, a);
     }
