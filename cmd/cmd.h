@@ -24,7 +24,7 @@ struct command {
 };
 
 extern const struct command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete, cmd_list, cmd_spec,
-    cmd_features, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+    cmd_features, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events, cmd_exec;
 
 /* Report err (to the log and stderr) and return the exit status 1. */
 int cmd_fail(struct error *err);

@@ -13,7 +13,7 @@
 
 static const struct command *commands[] = {
     &cmd_create, &cmd_start, &cmd_run, &cmd_state, &cmd_kill, &cmd_delete, &cmd_list, &cmd_spec, &cmd_features,
-    &cmd_update, &cmd_pause, &cmd_resume, &cmd_ps, &cmd_events,
+    &cmd_update, &cmd_pause, &cmd_resume, &cmd_ps, &cmd_events, &cmd_exec,
 };
 
 static void usage(FILE *f) {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../base/error.h"
@@ -62,6 +63,40 @@ int container_stats_event(const char *root, const char *id, char **line, struct 
 typedef int (*container_event_fn)(const char *line, void *data);
 int container_events(const char *root, const char *id, unsigned interval_ms, container_event_fn emit, void *data,
                      struct error **err);
+
+/* ---------- exec (issue 4) ---------- */
+struct exec_opts {
+    const char *root;
+    const char *id;
+    char **args;                /* COMMAND [ARGS...]; NULL with process_file */
+    const char *process_file;   /* --process: a process JSON document used as is (no other process flag) */
+    const char *console_socket; /* with a terminal: send the pty master there instead of relaying it */
+    const char *pid_file;
+    const char *cwd;            /* NULL: the config's */
+    char **env;                 /* KEY=VALUE each, added to the config's env (same key: replaced) */
+    bool tty;                   /* process.terminal = true (without: false) */
+    bool has_user;
+    uint32_t uid, gid;          /* --user UID[:GID]; has_gid tells whether GID was given */
+    bool has_gid;
+    uint32_t *additional_gids;  /* --additional-gids, appended */
+    size_t n_additional_gids;
+    char **caps;                /* --cap names: added to bounding, effective, permitted (and ambient
+                                 * when the config has an inheritable set) */
+    bool no_new_privs;
+    const char *apparmor;       /* refused: no AppArmor on this host */
+    const char *process_label;  /* refused: no SELinux on this host */
+    int preserve_fds;
+    const char *cgroup;         /* --cgroup SUBPATH: an existing sub-cgroup of the container's */
+    bool detach;
+    bool ignore_paused;
+};
+
+/* Run a new process in the container `id` (created, running; paused only with ignore_paused):
+ * it joins every namespace of the container's process, its cgroup and its root, and gets the
+ * process attributes of the config (or of --process) with the flags applied.  Detached: returns
+ * once the process has exec'd (*exit_status 0).  Foreground: relays signals and the terminal,
+ * waits, and sets *exit_status to the process's status (128+N for signal N). */
+int container_exec(const struct exec_opts *o, int *exit_status, struct error **err);
 
 struct container_info {
     char *id;
