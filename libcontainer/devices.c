@@ -1,5 +1,5 @@
 /* /dev in the container: the default devices (config-linux.md "Default Devices"), linux.devices,
- * the /dev symlinks (runtime-linux.md), /dev/ptmx and the /dev/console mount point.
+ * the /dev symlinks (runtime-linux.md) and /dev/ptmx (/dev/console: rootfs_setup_console).
  *
  * Nodes are made with mknod, or, in a user namespace (where mknod of a device is refused), as an
  * empty file with the host's node bound over it.  Paths resolve inside the rootfs, /dev or not.
@@ -186,10 +186,5 @@ int devices_setup(const struct rootfs_ctx *c, int rootfd, struct error **err) {
     }
     if (setup_dev && (r = dev_links_and_ptmx(rootfd, err)) < 0)
         return r;
-    if (c->has_terminal) {
-        _cleanup_close_ int console = path_create_in_root(rootfd, "/dev/console", false, err);
-        if (console < 0)
-            return error_wrap(err, console, "the /dev/console mount point");
-    }
     return 0;
 }

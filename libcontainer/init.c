@@ -125,7 +125,7 @@ static int setup_terminal(struct launch *l, struct error **err) {
     if (r < 0)
         return r;
     _cleanup_close_ int m = master, s = slave;
-    if ((r = rootfs_setup_console(slave_path, err)) < 0)
+    if ((r = rootfs_setup_console(s, err)) < 0)
         return r;
     if ((r = terminal_become_controlling(s, err)) < 0)
         return r;

@@ -15,7 +15,7 @@ struct rootfs_ctx {
     bool in_userns;       /* the container has its own user namespace (devices are bind-mounted) */
     bool new_cgroup_ns;
     bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-    bool has_terminal;    /* process.terminal: prepare /dev/console as a mount point */
+    bool has_terminal;    /* process.terminal */
 };
 
 /* Before pivot: make / private (or linux.rootfsPropagation), bind the rootfs onto itself, every
@@ -29,8 +29,8 @@ int rootfs_pivot(const struct rootfs_ctx *c, struct error **err);
 /* After pivot: linux.maskedPaths, linux.readonlyPaths, root.readonly, rootfs propagation. */
 int rootfs_finalize(const struct rootfs_ctx *c, struct error **err);
 
-/* After pivot: bind the pty slave (its path inside the container, /dev/pts/N) over /dev/console. */
-int rootfs_setup_console(const char *slave_path, struct error **err);
+/* After pivot: bind the pty slave (by its fd) over a fresh /dev/console. */
+int rootfs_setup_console(int slave_fd, struct error **err);
 
 /* After pivot, with /proc mounted: write every linux.sysctl key under /proc/sys. */
 int rootfs_apply_sysctl(const struct oci_linux *linux, struct error **err);

@@ -93,15 +93,31 @@ int rootfs_finalize(const struct rootfs_ctx *c, struct error **err) {
     return 0;
 }
 
-int rootfs_setup_console(const char *slave_path, struct error **err) {
-    if (!slave_path || !*slave_path)
-        return error_new(err, EINVAL, "/dev/console: no pty slave to bind");
+/* A fresh, empty regular file at /dev/console to bind the pty onto: whatever the image or a
+ * process left there (a symlink to a procfs file, a device) is removed first, and the file is
+ * made with O_EXCL|O_NOFOLLOW in the /dev directory resolved inside the root, so the bind never
+ * follows a container-controlled path (CVE-2025-52565). */
+static int fresh_console_target(int rootfd, struct error **err) {
+    _cleanup_free_ char *name = NULL;
+    _cleanup_close_ int dev = path_open_parent_in_root(rootfd, "/dev/console", true, &name, err);
+    if (dev < 0)
+        return dev;
+    if (unlinkat(dev, name, 0) < 0 && errno != ENOENT)
+        return error_sys(err, errno, "remove the existing /dev/console");
+    int fd = openat(dev, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return error_sys(err, errno, "create /dev/console");
+    return fd;
+}
+
+int rootfs_setup_console(int slave_fd, struct error **err) {
     _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return error_sys(err, errno, "open /");
-    _cleanup_close_ int target = path_create_in_root(rootfd, "/dev/console", false, err);
+    _cleanup_close_ int target = fresh_console_target(rootfd, err);
     if (target < 0)
         return error_wrap(err, target, "/dev/console");
-    _cleanup_close_ int mnt = mounts_bind_at(-1, slave_path, false, rootfd, "/dev/console", target, err);
-    return mnt < 0 ? error_wrap(err, mnt, "/dev/console: bind %s", slave_path) : 0;
+    /* the pty slave by its fd, not by its path under the container's /dev/pts */
+    _cleanup_close_ int mnt = mounts_bind_at(slave_fd, NULL, false, rootfd, "/dev/console", target, err);
+    return mnt < 0 ? error_wrap(err, mnt, "/dev/console: bind the pty") : 0;
 }

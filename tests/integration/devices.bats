@@ -69,10 +69,21 @@ STAT='stat -c "%n %F %t:%T %a %u %g"'
 }
 
 @test "devices: a device over a default one replaces it" {
-    update_config '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5, "fileMode": 438}]'
+    # no maskedPaths: masking binds /dev/null only when it is the null device (CVE-2025-31133)
+    update_config '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5, "fileMode": 438}]
+        | .linux.maskedPaths = []'
     run_container "$STAT /dev/null"
     [ "$status" -eq 0 ]
     grep -qx '/dev/null character special file 1:5 666 0 0' <<< "$output"
+}
+
+@test "devices: a /dev/null that is not the null device is never used to mask paths" {
+    update_config '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 5}]'
+    run_container 'head -c 4 /proc/kcore /proc/timer_list 2>&1 | od -c | head -2'
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"/dev/null in the container is not the null device (char 1:3)"* ]]
+    assert_nothing_left
 }
 
 @test "devices: in a user namespace the default devices are bind-mounted and work" {

@@ -122,3 +122,19 @@ wait_recvtty() {
     [ "$status" -eq 3 ]
     grep -q 'TTY OK' <<< "$output"
 }
+
+@test "terminal: /dev/console never follows a symlink the image put there (CVE-2025-52565)" {
+    start_recvtty
+    # the image's own /dev (no tmpfs), with /dev/console pointing at a procfs file
+    update_config '.process.terminal = true | .mounts |= map(select(.destination != "/dev"))'
+    rm -rf "$ROOTFS/dev"
+    mkdir "$ROOTFS/dev"
+    ln -s /proc/version "$ROOTFS/dev/console"
+    set_cmd 'stat -c "console %F %t" /dev/console; stat -c "version %F" /proc/version'
+    hull run -d --console-socket "$SOCK" -b "$BUNDLE" "$CID"
+    wait_recvtty
+    cat "$TTY_OUT"
+    # /dev/console is the pty (major 136 = 0x88), and the procfs file is untouched
+    grep -q '^console character special file 88' "$TTY_OUT"
+    grep -q '^version regular' "$TTY_OUT"
+}

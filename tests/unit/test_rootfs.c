@@ -400,12 +400,15 @@ static void check_console(void) {
         return;
     char name[64] = "";
     ptsname_r(m, name, sizeof(name));
+    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
     struct error *err = NULL;
-    if (step(rootfs_setup_console(name, &err), &err, "rootfs_setup_console")) {
+    if (step(rootfs_setup_console(slave, &err), &err, "rootfs_setup_console")) {
         struct stat a, b;
         check(stat("/dev/console", &a) == 0 && stat(name, &b) == 0 && S_ISCHR(a.st_mode) && a.st_rdev == b.st_rdev,
               "/dev/console is the pty slave %s", name);
     }
+    if (slave >= 0)
+        close(slave);
     close(m);
 }
 
