@@ -44,18 +44,6 @@ static int enter_root(const struct exec_ctx *c, struct error **err) {
     return 0;
 }
 
-static int become_root_in_userns(struct error **err) {
-    if (setresgid(0, 0, 0) < 0)
-        return error_sys(err, errno, "setresgid(0) in the container's user namespace");
-    if (setresuid(0, 0, 0) < 0)
-        return error_sys(err, errno, "setresuid(0) in the container's user namespace");
-    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-        return error_sys(err, errno, "prctl(PR_SET_DUMPABLE)");
-    if (setgroups(0, NULL) < 0 && errno != EPERM)
-        return error_sys(err, errno, "setgroups([]) in the user namespace");
-    return 0;
-}
-
 static int setup_terminal(const struct exec_ctx *c, struct error **err) {
     const struct oci_process *p = c->proc;
     if (!p->terminal)
@@ -103,7 +91,7 @@ static _Noreturn void process_main(struct exec_ctx *c) {
     if (enter_root(c, &err) < 0)
         fail(c, err);
     close(c->root_fd);
-    if ((c->ns_flags & CLONE_NEWUSER) && become_root_in_userns(&err) < 0)
+    if ((c->ns_flags & CLONE_NEWUSER) && process_become_root_in_userns(&err) < 0)
         fail(c, err);
     _cleanup_free_ char *exe = NULL;
     if (setup_terminal(c, &err) < 0 || process_set_home(p, &err) < 0 ||

@@ -40,21 +40,6 @@ static _Noreturn void fail(struct launch *l, struct error *e) {
     _exit(1);
 }
 
-static int become_root_in_userns(struct error **err) {
-    if (setresgid(0, 0, 0) < 0)
-        return error_sys(err, errno, "setresgid(0) in the user namespace (is container gid 0 mapped in linux.gidMappings?)");
-    if (setresuid(0, 0, 0) < 0)
-        return error_sys(err, errno, "setresuid(0) in the user namespace (is container uid 0 mapped in linux.uidMappings?)");
-    /* changing ids made the process non-dumpable, which makes its /proc files the host root's
-     * (timens_offsets, oom_score_adj...): make it dumpable again, as runc does */
-    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-        return error_sys(err, errno, "prctl(PR_SET_DUMPABLE)");
-    /* drop the host's supplementary groups where setgroups is allowed */
-    if (setgroups(0, NULL) < 0 && errno != EPERM)
-        return error_sys(err, errno, "setgroups([]) in the user namespace");
-    return 0;
-}
-
 static int join_namespaces(struct launch *l, struct error **err) {
     for (size_t i = 0; i < l->n_joins; i++) {
         if (l->join_flag[i] == CLONE_NEWUSER || l->join_flag[i] == CLONE_NEWPID)
@@ -214,7 +199,7 @@ _Noreturn void init_main(struct launch *l) {
     l->pid = host_pid;
     if (!proc && release_stdio(&err) < 0) /* the host's /dev/null, before any mount */
         fail(l, err);
-    if (l->in_userns && become_root_in_userns(&err) < 0)
+    if (l->in_userns && process_become_root_in_userns(&err) < 0)
         fail(l, err);
     if (join_namespaces(l, &err) < 0 || unshare_late(l, &err) < 0)
         fail(l, err);

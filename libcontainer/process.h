@@ -28,6 +28,11 @@ int process_set_identity(const struct oci_process *p, struct error **err);
  * process.user.uid ("/" when it has none) unless process.env sets it, as runc does. */
 int process_set_home(struct oci_process *p, struct error **err);
 
+/* Right after entering a user namespace: become its root (uid/gid 0), dumpable again (changing
+ * ids cleared it, which would make our /proc files the host root's), without the host's
+ * supplementary groups. */
+int process_become_root_in_userns(struct error **err);
+
 /* Make every fd >= 3 + preserve_fds close on exec (LISTEN_FDS ones are kept by preserve_fds). */
 int process_close_fds(int preserve_fds, struct error **err);
 

@@ -122,3 +122,18 @@ int process_set_identity(const struct oci_process *p, struct error **err) {
         return error_sys(err, errno, "process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
     return 0;
 }
+
+int process_become_root_in_userns(struct error **err) {
+    if (setresgid(0, 0, 0) < 0)
+        return error_sys(err, errno, "setresgid(0) in the user namespace (is container gid 0 mapped in linux.gidMappings?)");
+    if (setresuid(0, 0, 0) < 0)
+        return error_sys(err, errno, "setresuid(0) in the user namespace (is container uid 0 mapped in linux.uidMappings?)");
+    /* changing ids made the process non-dumpable, which makes its /proc files the host root's
+     * (timens_offsets, oom_score_adj...): make it dumpable again, as runc does */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return error_sys(err, errno, "prctl(PR_SET_DUMPABLE)");
+    /* drop the host's supplementary groups where setgroups is allowed */
+    if (setgroups(0, NULL) < 0 && errno != EPERM)
+        return error_sys(err, errno, "setgroups([]) in the user namespace");
+    return 0;
+}
