@@ -16,7 +16,8 @@ cd "$REPO"
 # A test takes ~5 s in the TCG VM on a quiet host (every fork+exec costs ~30 ms there, a jq
 # ~0.4 s), two to three times that on a loaded one: the files whose outcome depends on the cgroup
 # layout, the namespaces and the core lifecycle (~75 tests, ~7 min), a few bad-input cases, and
-# the resource limits and cgroup commands (resources ~6 min, update + pause + ps-events ~3.5 min).
+# the resource limits and cgroup commands (resources ~6 min, update + pause + ps-events ~3.5 min),
+# and exec (it enters the container's cgroup with CLONE_INTO_CGROUP on v2; ~2 min).
 # FILE:REGEX selects the tests of FILE whose names match (tests/run.sh passes it to bats -f).
 DEFAULT_TESTS=(
     cgroups.bats
@@ -27,6 +28,7 @@ DEFAULT_TESTS=(
     update.bats
     pause.bats
     ps-events.bats
+    exec.bats
     zz_leaks.bats
 )
 files=()
