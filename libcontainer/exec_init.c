@@ -95,8 +95,8 @@ static _Noreturn void process_main(struct exec_ctx *c) {
         fail(c, err);
     _cleanup_free_ char *exe = NULL;
     if (setup_terminal(c, &err) < 0 || process_set_home(p, &err) < 0 ||
-        process_apply_attributes(p, c->spec->linux, &err) < 0 || process_find_executable(p, &exe, &err) < 0 ||
-        load_seccomp(c, SECCOMP_BEFORE_IDENTITY, &err) < 0 || process_set_identity(p, &err) < 0 ||
+        process_apply_attributes(p, c->spec->linux, &err) < 0 || process_make_undumpable(&err) < 0 ||
+        process_find_executable(p, &exe, &err) < 0 || load_seccomp(c, SECCOMP_BEFORE_IDENTITY, &err) < 0 || process_set_identity(p, &err) < 0 ||
         load_seccomp(c, SECCOMP_AFTER_IDENTITY, &err) < 0 || process_close_fds(c->opts->preserve_fds, &err) < 0 ||
         process_apply_final_affinity(p, &err) < 0 || load_seccomp(c, SECCOMP_BEFORE_EXEC, &err) < 0)
         fail(c, err);
@@ -109,6 +109,9 @@ static _Noreturn void process_main(struct exec_ctx *c) {
 _Noreturn void exec_stage_main(struct exec_ctx *c) {
     struct error *err = NULL;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* the process it clones into the container inherits it (see process_make_undumpable) */
+    if (!(c->ns_flags & CLONE_NEWUSER) && process_make_undumpable(&err) < 0)
+        fail(c, err);
     close(c->sync_parent);
     if (sync_expect(c->sync_child, SYNC_CONTINUE, NULL, NULL, &err) < 0)
         _exit(1); /* hull gave up */

@@ -186,6 +186,10 @@ _Noreturn void init_main(struct launch *l) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* outside a user namespace nothing needs it dumpable: hidden from the start (a joined pid
+     * namespace's processes see it at once) */
+    if (!l->in_userns && process_make_undumpable(&err) < 0)
+        fail(l, err);
     close(l->sync_parent);
     /* the state directory's fd carries create's flock: holding it would lock out `start` */
     close(l->sd->fd);
@@ -234,7 +238,7 @@ _Noreturn void init_main(struct launch *l) {
             load_seccomp(l, SECCOMP_AFTER_IDENTITY, &err) < 0)
             fail(l, err);
     }
-    if (process_close_fds(l->preserve_fds, &err) < 0)
+    if (process_close_fds(l->preserve_fds, &err) < 0 || process_make_undumpable(&err) < 0)
         fail(l, err);
     prctl(PR_SET_PDEATHSIG, 0);
     if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, &err) < 0)

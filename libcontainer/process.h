@@ -33,6 +33,15 @@ int process_set_home(struct oci_process *p, struct error **err);
  * supplementary groups. */
 int process_become_root_in_userns(struct error **err);
 
+/* CVE-2019-5736: while a process runs hull's code where a container's processes can see it (the
+ * init waiting for `start`, an exec'd process before its exec), it must not be dumpable: then
+ * /proc/<pid>/exe — the host's hull binary — opens only with CAP_SYS_PTRACE in the host's user
+ * namespace, so a container process cannot grab the binary and write it once hull is gone.  No
+ * copy of the binary, no re-exec: the execve of the container's process makes it dumpable again.
+ * Called after the last write to the process's own /proc files (in a user namespace those need
+ * it dumpable). */
+int process_make_undumpable(struct error **err);
+
 /* Make every fd >= 3 + preserve_fds close on exec (LISTEN_FDS ones are kept by preserve_fds). */
 int process_close_fds(int preserve_fds, struct error **err);
 

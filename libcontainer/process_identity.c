@@ -137,3 +137,9 @@ int process_become_root_in_userns(struct error **err) {
         return error_sys(err, errno, "setgroups([]) in the user namespace");
     return 0;
 }
+
+int process_make_undumpable(struct error **err) {
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return error_sys(err, errno, "prctl(PR_SET_DUMPABLE, 0)");
+    return 0;
+}

@@ -96,3 +96,22 @@ WRAP
     [[ "$output" == *'process.oomScoreAdj 100: /proc/self/oom_score_adj: a mount covers it'* ]]
     assert_nothing_left
 }
+
+@test "security: a container process cannot open the hull binary through /proc/<pid>/exe (CVE-2019-5736)" {
+    # created, not started: the container's pid 1 is still hull, waiting for `start`; a process
+    # exec'd into the container tries to grab /proc/1/exe (the host's hull binary) to write later
+    set_cmd 'sleep 30'
+    hull create -b "$BUNDLE" "$CID"
+    before=$(sha256sum < "$HULL")
+    run_hull exec "$CID" sh -c 'readlink /proc/1/exe; head -c 4 /proc/1/exe | od -c | head -1; exec 5</proc/1/exe && echo OPENED'
+    echo "$output"
+    [[ "$output" != *OPENED* ]]
+    [[ "$output" != *ELF* ]]
+    [[ "$output" == *"Permission denied"* ]]
+    [ "$(sha256sum < "$HULL")" = "$before" ]
+    # once started, pid 1 is the container's own program and is dumpable again as usual
+    hull start "$CID"
+    run_hull exec "$CID" readlink /proc/1/exe
+    [ "$status" -eq 0 ]
+    [ "$output" = /bin/busybox ]
+}
