@@ -303,3 +303,14 @@ JSON
     run_hull exec "$CID" cat /proc/self/status
     [ "$(status_field Seccomp)" = 2 ]
 }
+
+@test "exec -t in the foreground: a pty relayed to hull's own terminal, input in, output and status out" {
+    start_container
+    # script(1) gives hull a terminal of its own, as a person at a shell would have
+    printf 'hello\n' > "$TEST_DIR/in"
+    run script -qec "$HULL --root $ROOT exec -t $CID sh -c 'tty; read l; echo got-\$l; exit 3'" /dev/null < "$TEST_DIR/in"
+    echo "$output"
+    [ "$status" -eq 3 ]
+    grep -Eq '^/dev/pts/[0-9]+' <<< "$output"
+    grep -q 'got-hello' <<< "$output"
+}
