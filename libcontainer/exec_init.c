@@ -98,7 +98,10 @@ static _Noreturn void process_main(struct exec_ctx *c) {
         process_apply_attributes(p, c->spec->linux, &err) < 0 || process_make_undumpable(&err) < 0 ||
         process_find_executable(p, &exe, &err) < 0 || load_seccomp(c, SECCOMP_BEFORE_IDENTITY, &err) < 0 || process_set_identity(p, &err) < 0 ||
         load_seccomp(c, SECCOMP_AFTER_IDENTITY, &err) < 0 || process_close_fds(c->opts->preserve_fds, &err) < 0 ||
-        process_apply_final_affinity(p, &err) < 0 || load_seccomp(c, SECCOMP_BEFORE_EXEC, &err) < 0)
+        process_apply_final_affinity(p, &err) < 0 ||
+        /* set up: from here on an end of the socket without an error means the exec happened
+         * (the seccomp load that may follow allows no more than execve) */
+        sync_send(c->sync_child, SYNC_READY, NULL, 0, -1, &err) < 0 || load_seccomp(c, SECCOMP_BEFORE_EXEC, &err) < 0)
         fail(c, err);
     prctl(PR_SET_PDEATHSIG, 0);
     execve(exe, p->args, p->env ? p->env : (char *[]){NULL});

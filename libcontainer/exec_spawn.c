@@ -1,6 +1,7 @@
 /* exec, hull's side: start the stage in the container's cgroup, move it into the --cgroup
  * sub-cgroup where the host is hybrid, let it go, take the process's pid, hand on its pty, and
- * wait until it has exec'd (EOF on the sync socket) or failed (SYNC_ERROR). */
+ * wait until it has exec'd (SYNC_READY, then EOF on the sync socket) or failed (SYNC_ERROR; an EOF
+ * before SYNC_READY: it died on the way). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -102,11 +103,14 @@ static int forward_seccomp_fd(struct exec_ctx *c, int fd, struct error **err) {
 
 /* Until the exec: every copy of the child's end is closed then (the process's on exec). */
 static int follow_process(struct exec_ctx *c, struct error **err) {
+    bool ready = false;
     for (;;) {
         char peek;
         ssize_t n;
         while ((n = recv(c->sync_parent, &peek, 1, MSG_PEEK)) < 0 && errno == EINTR)
             ;
+        if (n == 0 && !ready)
+            return error_new(err, ECHILD, "the process died before its exec (killed from outside?)");
         if (n == 0)
             return 0;
         enum sync_type t;
@@ -114,6 +118,10 @@ static int follow_process(struct exec_ctx *c, struct error **err) {
         int r = sync_recv(c->sync_parent, &t, NULL, NULL, &fd, err);
         if (r < 0)
             return r;
+        if (t == SYNC_READY) {
+            ready = true;
+            continue;
+        }
         if (t == SYNC_PTY) {
             if ((r = handle_pty(c, fd, err)) < 0)
                 return r;
