@@ -61,15 +61,14 @@ static int enter_cgroup(struct exec_ctx *c, struct error **err) {
     return 0;
 }
 
-/* The stage's answer: the process's pid (hull's child), then the stage is gone. */
-static int take_process(struct exec_ctx *c, struct error **err) {
-    _cleanup_free_ char *payload = NULL;
-    int r = sync_expect(c->sync_parent, SYNC_CHILD_PID, &payload, NULL, err);
+/* The stage's answer: the process's pid (hull's child), then the stage is gone.  It may come after
+ * the process's own first messages: the two send on the same socket. */
+static int take_process(struct exec_ctx *c, const char *payload, size_t len, struct error **err) {
     reap(c->stage_pid);
     c->stage_pid = 0;
-    if (r < 0)
-        return r;
     int32_t p;
+    if (!payload || len < sizeof(p))
+        return error_new(err, EPROTO, "child-pid message without a pid");
     memcpy(&p, payload, sizeof(p));
     c->pid = p;
     c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
@@ -101,40 +100,57 @@ static int forward_seccomp_fd(struct exec_ctx *c, int fd, struct error **err) {
     return sync_send(c->sync_parent, SYNC_SECCOMP_DONE, NULL, 0, -1, err);
 }
 
-/* Until the exec: every copy of the child's end is closed then (the process's on exec). */
+/* Until the exec: every copy of the child's end is closed then (the stage's when it exits, the
+ * process's on exec).  The stage's child-pid and the process's messages come in any order; an
+ * end before the process said READY means it died on the way. */
 static int follow_process(struct exec_ctx *c, struct error **err) {
     bool ready = false;
+    _cleanup_close_ int early_listener = -1; /* a seccomp listener that came before the pid */
     for (;;) {
         char peek;
         ssize_t n;
         while ((n = recv(c->sync_parent, &peek, 1, MSG_PEEK)) < 0 && errno == EINTR)
             ;
+        if (n == 0 && c->pid <= 0)
+            return error_new(err, ECHILD, "the exec stage died before it reported the process");
         if (n == 0 && !ready)
             return error_new(err, ECHILD, "the process died before its exec (killed from outside?)");
         if (n == 0)
             return 0;
         enum sync_type t;
         int fd = -1;
-        int r = sync_recv(c->sync_parent, &t, NULL, NULL, &fd, err);
+        _cleanup_free_ char *payload = NULL;
+        size_t len = 0;
+        int r = sync_recv(c->sync_parent, &t, &payload, &len, &fd, err);
         if (r < 0)
             return r;
-        if (t == SYNC_READY) {
+        switch (t) {
+        case SYNC_CHILD_PID:
+            if ((r = take_process(c, payload, len, err)) < 0)
+                return r;
+            if (early_listener >= 0 && (r = forward_seccomp_fd(c, TAKE_FD(early_listener), err)) < 0)
+                return r;
+            break;
+        case SYNC_READY:
             ready = true;
-            continue;
-        }
-        if (t == SYNC_PTY) {
+            break;
+        case SYNC_PTY:
             if ((r = handle_pty(c, fd, err)) < 0)
                 return r;
-            continue;
-        }
-        if (t == SYNC_SECCOMP_FD) {
+            break;
+        case SYNC_SECCOMP_FD:
+            if (c->pid <= 0) {
+                early_listener = fd;
+                break;
+            }
             if ((r = forward_seccomp_fd(c, fd, err)) < 0)
                 return r;
-            continue;
+            break;
+        default:
+            if (fd >= 0)
+                close(fd);
+            return error_new(err, EPROTO, "unexpected %s message from the exec'd process", sync_name(t));
         }
-        if (fd >= 0)
-            close(fd);
-        return error_new(err, EPROTO, "unexpected %s message from the exec'd process", sync_name(t));
     }
 }
 
@@ -148,7 +164,7 @@ int exec_spawn(struct exec_ctx *c, struct error **err) {
     close(c->sync_child);
     c->sync_child = -1;
     if (r >= 0 && (r = enter_cgroup(c, err)) >= 0 &&
-        (r = sync_send(c->sync_parent, SYNC_CONTINUE, NULL, 0, -1, err)) >= 0 && (r = take_process(c, err)) >= 0)
+        (r = sync_send(c->sync_parent, SYNC_CONTINUE, NULL, 0, -1, err)) >= 0)
         r = follow_process(c, err);
     if (r < 0) {
         kill_and_reap(&c->stage_pid);
