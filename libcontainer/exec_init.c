@@ -60,25 +60,9 @@ static int setup_terminal(const struct exec_ctx *c, struct error **err) {
     return sync_send(c->sync_child, SYNC_PTY, NULL, 0, m, err);
 }
 
-/* linux.seccomp at the point create's init loads it (init.c): without noNewPrivileges before the
- * user switch drops CAP_SYS_ADMIN; with it right before exec, or after the switch with a listener,
- * which hull hands to listenerPath before the process goes on. */
-enum seccomp_when { SECCOMP_BEFORE_IDENTITY, SECCOMP_AFTER_IDENTITY, SECCOMP_BEFORE_EXEC };
-
+/* linux.seccomp at this step of the setup, if it is the step for it (process_seccomp.c). */
 static int load_seccomp(const struct exec_ctx *c, enum seccomp_when when, struct error **err) {
-    const struct seccomp_filter *f = c->seccomp;
-    if (!f)
-        return 0;
-    bool nnp = c->proc->no_new_privileges;
-    enum seccomp_when at = !nnp ? SECCOMP_BEFORE_IDENTITY : f->notify ? SECCOMP_AFTER_IDENTITY : SECCOMP_BEFORE_EXEC;
-    if (at != when)
-        return 0;
-    int fd = seccomp_filter_load(f, err);
-    if (fd < 0 || !f->notify)
-        return fd;
-    int r = sync_send(c->sync_child, SYNC_SECCOMP_FD, NULL, 0, fd, err);
-    close(fd);
-    return r < 0 ? r : sync_expect(c->sync_child, SYNC_SECCOMP_DONE, NULL, NULL, err);
+    return process_load_seccomp(c->seccomp, c->proc->no_new_privileges, when, c->sync_child, err);
 }
 
 static _Noreturn void process_main(struct exec_ctx *c) {

@@ -137,26 +137,9 @@ static int wait_for_start(struct launch *l, struct error **err) {
     }
 }
 
-/* linux.seccomp, loaded as late as the process allows (runc's order): with noNewPrivileges right
- * before the exec; without it before the user switch drops CAP_SYS_ADMIN, which loading then
- * needs; with SCMP_ACT_NOTIFY before READY either way, so that the parent hands the listener to
- * the seccomp agent (and waits for it) before anything runs under the filter. */
-enum seccomp_when { SECCOMP_BEFORE_IDENTITY, SECCOMP_AFTER_IDENTITY, SECCOMP_BEFORE_EXEC };
-
+/* linux.seccomp at this step of the setup, if it is the step for it (process_seccomp.c). */
 static int load_seccomp(struct launch *l, enum seccomp_when when, struct error **err) {
-    const struct seccomp_filter *f = l->seccomp;
-    if (!f)
-        return 0;
-    bool nnp = l->spec->process->no_new_privileges;
-    enum seccomp_when at = !nnp ? SECCOMP_BEFORE_IDENTITY : f->notify ? SECCOMP_AFTER_IDENTITY : SECCOMP_BEFORE_EXEC;
-    if (at != when)
-        return 0;
-    int fd = seccomp_filter_load(f, err);
-    if (fd < 0 || !f->notify)
-        return fd;
-    int r = sync_send(l->sync_child, SYNC_SECCOMP_FD, NULL, 0, fd, err);
-    close(fd);
-    return r < 0 ? r : sync_expect(l->sync_child, SYNC_SECCOMP_DONE, NULL, NULL, err);
+    return process_load_seccomp(l->seccomp, l->spec->process->no_new_privileges, when, l->sync_child, err);
 }
 
 /* Without a process nothing will ever use the caller's stdio: do not hold it open (a caller

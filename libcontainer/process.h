@@ -45,6 +45,13 @@ int process_make_undumpable(struct error **err);
 /* Make every fd >= 3 + preserve_fds close on exec (LISTEN_FDS ones are kept by preserve_fds). */
 int process_close_fds(int preserve_fds, struct error **err);
 
+/* linux.seccomp at the step `when` of the process's setup: loads f only at the one step its
+ * settings call for (see process_seccomp.c); a listener goes to hull over sync_sock. */
+struct seccomp_filter;
+enum seccomp_when { SECCOMP_BEFORE_IDENTITY, SECCOMP_AFTER_IDENTITY, SECCOMP_BEFORE_EXEC };
+int process_load_seccomp(const struct seccomp_filter *f, bool no_new_privileges, enum seccomp_when when,
+                         int sync_sock, struct error **err);
+
 /* Just before exec: execCPUAffinity.final. */
 int process_apply_final_affinity(const struct oci_process *p, struct error **err);
 
