@@ -100,6 +100,25 @@ static int forward_seccomp_fd(struct exec_ctx *c, int fd, struct error **err) {
     return sync_send(c->sync_parent, SYNC_SECCOMP_DONE, NULL, 0, -1, err);
 }
 
+/* The process closed its end without saying READY: it is dying (its last copy of the socket goes
+ * with its descriptors, before it becomes a zombie).  Reap it and say how it ended; its pid is
+ * then forgotten, so that nothing kills a reused pid later. */
+static int died_before_exec(struct exec_ctx *c, struct error **err) {
+    int st = 0;
+    pid_t r;
+    while ((r = waitpid(c->pid, &st, 0)) < 0 && errno == EINTR)
+        ;
+    if (r != c->pid)
+        return error_new(err, ECHILD, "the process died before its exec");
+    c->pid = 0;
+    if (WIFSIGNALED(st)) {
+        const char *abbrev = sigabbrev_np(WTERMSIG(st));
+        return error_new(err, ECHILD, "the process died before its exec: killed by signal %d (SIG%s)", WTERMSIG(st),
+                         abbrev ? abbrev : "?");
+    }
+    return error_new(err, ECHILD, "the process died before its exec: exit status %d", WEXITSTATUS(st));
+}
+
 /* Until the exec: every copy of the child's end is closed then (the stage's when it exits, the
  * process's on exec).  The stage's child-pid and the process's messages come in any order; an
  * end before the process said READY means it died on the way. */
@@ -114,7 +133,7 @@ static int follow_process(struct exec_ctx *c, struct error **err) {
         if (n == 0 && c->pid <= 0)
             return error_new(err, ECHILD, "the exec stage died before it reported the process");
         if (n == 0 && !ready)
-            return error_new(err, ECHILD, "the process died before its exec (killed from outside?)");
+            return died_before_exec(c, err);
         if (n == 0)
             return 0;
         enum sync_type t;
