@@ -314,3 +314,41 @@ JSON
     grep -Eq '^/dev/pts/[0-9]+' <<< "$output"
     grep -q 'got-hello' <<< "$output"
 }
+
+@test "exec: a process killed between joining the container and its exec is an error (foreground and -d), nothing left" {
+    # The container's filter kills whatever calls setresuid(1000, ...): the container's own process
+    # runs as root and never does; `exec -u 1000` does, after setns, chroot and the filter's load
+    # (noNewPrivileges false: before the user switch) and before it says READY.  So the process is
+    # SIGSYS-killed at a fixed point before its exec, on every run.  An end of the sync socket
+    # before READY must then be an error naming how the process died, not a success (-d) or a bare
+    # 128+31 (foreground).
+    update_config '.process.noNewPrivileges = false
+        | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+            "syscalls": [{"names": ["setresuid"], "action": "SCMP_ACT_KILL_PROCESS",
+                          "args": [{"index": 0, "value": 1000, "op": "SCMP_CMP_EQ"}]}]}'
+    start_container
+    local dirs dir
+    mapfile -t dirs < <(cgroup_dirs_of "$INIT")
+    [ ${#dirs[@]} -gt 0 ]
+    for dir in "${dirs[@]}"; do
+        [ "$(cat "$dir/cgroup.procs")" = "$INIT" ]
+    done
+    run_hull exec -u 1000 "$CID" sh -c 'echo ran > /killed-exec'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"the process died before its exec: killed by signal "*"(SIGSYS)"* ]]
+    run_hull exec -d --pid-file "$TEST_DIR/pid" -u 1000 "$CID" sh -c 'echo ran > /killed-exec'
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"the process died before its exec: killed by signal "*"(SIGSYS)"* ]]
+    [ ! -e "$TEST_DIR/pid" ]
+    [ ! -e "$ROOTFS/killed-exec" ]
+    # nothing of either attempt is left: the cgroups hold the container's process alone
+    for dir in "${dirs[@]}"; do
+        [ "$(cat "$dir/cgroup.procs")" = "$INIT" ]
+    done
+    [ "$(hull ps "$CID" | tail -n +2 | wc -l)" -eq 1 ]
+    # and the container still works
+    run_hull exec "$CID" cat /proc/1/comm
+    [ "$status" -eq 0 ]
+    [ "$output" = sleep ]
+    [ "$(status_of "$CID")" = running ]
+}
