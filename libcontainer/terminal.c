@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/fdpass.h"
 #include "../base/util.h"
-
-#define PAYLOAD_MAX 4096
 
 /* The name runc (libcontainer/console via containerd/console) sends with the master: the path the
  * master was opened from.  Consumers (containerd, conmon, recvtty) only use the fd. */
@@ -86,77 +85,6 @@ int terminal_become_controlling(int slave, struct error **err) {
     return 0;
 }
 
-int fd_send(int sock, int fd, const char *payload, struct error **err) {
-    size_t len = payload ? strlen(payload) : 0;
-    if (len > PAYLOAD_MAX)
-        return error_new(err, EMSGSIZE, "send fd: payload of %zu bytes is above %d", len, PAYLOAD_MAX);
-    char zero = '\0';
-    /* a stream socket carries ancillary data only with at least one byte of data */
-    struct iovec iov = {.iov_base = len ? (void *)payload : &zero, .iov_len = len ? len : 1};
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    memset(&ctl, 0, sizeof(ctl));
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t n;
-    while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    if (n < 0)
-        return error_sys(err, errno, "send fd");
-    return 0;
-}
-
-/* Close every fd of an SCM_RIGHTS message except the one returned (-1 when none). */
-static int take_fds(struct msghdr *msg) {
-    int fd = -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < n; i++) {
-            int x;
-            memcpy(&x, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (fd < 0)
-                fd = x;
-            else
-                close(x);
-        }
-    }
-    return fd;
-}
-
-int fd_recv(int sock, int *fd, struct error **err) {
-    char data[PAYLOAD_MAX];
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int) * 4)];
-    } ctl;
-    struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-    ssize_t n;
-    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-        ;
-    if (n < 0)
-        return error_sys(err, errno, "receive fd");
-    int got = take_fds(&msg);
-    if (msg.msg_flags & MSG_CTRUNC) {
-        if (got >= 0)
-            close(got);
-        return error_new(err, EBADMSG, "receive fd: control data truncated");
-    }
-    if (got < 0)
-        return n == 0 ? error_new(err, ECONNRESET, "receive fd: the peer closed the connection")
-                      : error_new(err, EBADMSG, "receive fd: the message carries no file descriptor");
-    *fd = got;
-    return 0;
-}
-
 int terminal_send_to_console_socket(const char *socket_path, int master, struct error **err) {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (strlen(socket_path) >= sizeof(addr.sun_path))
@@ -168,7 +96,7 @@ int terminal_send_to_console_socket(const char *socket_path, int master, struct 
         return error_sys(err, errno, "console socket: socket");
     if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
         return error_sys(err, errno, "connect to the console socket %s", socket_path);
-    int r = fd_send(sock, master, PTY_MASTER_NAME, err);
+    int r = fd_send(sock, master, PTY_MASTER_NAME, strlen(PTY_MASTER_NAME), err);
     return r < 0 ? error_wrap(err, r, "console socket %s", socket_path) : 0;
 }
 

@@ -16,12 +16,8 @@ int terminal_open_pty(unsigned rows, unsigned cols, int *master, int *slave, cha
 /* Child: make the slave the controlling terminal and stdin/stdout/stderr (setsid, TIOCSCTTY). */
 int terminal_become_controlling(int slave, struct error **err);
 
-/* Send / receive one fd with SCM_RIGHTS over a unix socket, with a short text payload. */
-int fd_send(int sock, int fd, const char *payload, struct error **err);
-int fd_recv(int sock, int *fd, struct error **err);
-
 /* Connect to --console-socket and send the pty master there (runc's protocol: one SCM_RIGHTS
- * message whose payload is the pty name). */
+ * message whose payload is the pty name; base/fdpass.h). */
 int terminal_send_to_console_socket(const char *socket_path, int master, struct error **err);
 
 /* `hull run` in the foreground relays the pty itself (its poll loop lives in run.c):

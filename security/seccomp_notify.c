@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/fdpass.h"
 #include "../base/util.h"
 #include "../oci/oci.h"
 #include "seccomp.h"
@@ -40,30 +41,6 @@ static char *process_state_json(const char *metadata, pid_t pid, const char *sta
                      meta ? "," : "", state_json);
 }
 
-static int send_with_fd(int sock, const char *data, size_t len, int fd, struct error **err) {
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct iovec iov = {(void *)data, len};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t n;
-    while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    if (n < 0)
-        return error_sys(err, errno, "send the seccomp fd");
-    /* the fd went with the first bytes; the rest, if the socket took only part, follows alone */
-    if ((size_t)n < len && write_all(sock, data + n, len - (size_t)n) < 0)
-        return error_sys(err, errno, "send the container process state");
-    return 0;
-}
-
 int seccomp_listener_send(const char *listener_path, const char *metadata, int fd, pid_t pid,
                           const char *state_json, struct error **err) {
     if (!listener_path)
@@ -73,6 +50,9 @@ int seccomp_listener_send(const char *listener_path, const char *metadata, int f
         return error_wrap(err, sock, "linux.seccomp.listenerPath");
     _cleanup_close_ int s = sock;
     _cleanup_free_ char *json = process_state_json(metadata, pid, state_json);
-    int r = send_with_fd(s, json, strlen(json), fd, err);
-    return r < 0 ? error_wrap(err, r, "linux.seccomp.listenerPath %s", listener_path) : 0;
+    int r = fd_send(s, fd, json, strlen(json), err);
+    if (r < 0)
+        return error_wrap(err, r, "linux.seccomp.listenerPath %s: send the seccomp fd with the container process state",
+                          listener_path);
+    return 0;
 }

@@ -1,5 +1,5 @@
-/* Unit tests of libcontainer/terminal.h: fd passing, the pty pair (host /dev/ptmx, in a child),
- * the console socket protocol, raw mode and the relay helpers. */
+/* Unit tests of libcontainer/terminal.h: the pty pair (host /dev/ptmx, in a child), the console
+ * socket protocol, raw mode and the relay helpers (fd passing itself: test_fdpass.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,51 +17,6 @@
 #include "tap.h"
 
 static char tmpdir[64];
-
-static void test_fd_passing(void) {
-    int sp[2], pp[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0 || pipe(pp) < 0) {
-        ok(0, "socketpair/pipe");
-        return;
-    }
-    struct error *e = NULL;
-    int r = fd_send(sp[0], pp[1], "hello", &e);
-    ok(r == 0, "fd_send (%s)", e ? e->msg : "");
-    int fd = -1;
-    r = fd_recv(sp[1], &fd, &e);
-    ok(r == 0 && fd >= 0 && fd != pp[1], "fd_recv gets a new descriptor (%d)", fd);
-    ok(fcntl(fd, F_GETFD) & FD_CLOEXEC, "received close-on-exec");
-    char buf[8] = "";
-    ok(write(fd, "ping", 4) == 4 && read(pp[0], buf, 4) == 4 && memcmp(buf, "ping", 4) == 0,
-       "the received fd is the pipe that was sent");
-    close(fd);
-
-    r = fd_send(sp[0], pp[1], NULL, &e); /* no payload: still one byte of data */
-    fd = -1;
-    ok(r == 0 && fd_recv(sp[1], &fd, &e) == 0 && fd >= 0, "an fd without payload");
-    if (fd >= 0)
-        close(fd);
-
-    ok(write(sp[0], "x", 1) == 1, "plain data");
-    r = fd_recv(sp[1], &fd, &e);
-    ok(r == -EBADMSG && e && strstr(e->msg, "no file descriptor"), "a message without fd is an error (%s)",
-       e ? e->msg : "-");
-    error_free(e), e = NULL;
-
-    char *big = xmalloc(5000);
-    memset(big, 'a', 4999);
-    big[4999] = '\0';
-    r = fd_send(sp[0], pp[1], big, &e);
-    ok(r == -EMSGSIZE && e, "a payload above 4096 bytes is refused");
-    free(big);
-    error_free(e), e = NULL;
-
-    close(sp[0]);
-    r = fd_recv(sp[1], &fd, &e);
-    ok(r == -ECONNRESET && e, "fd_recv at EOF is an error (%s)", e ? e->msg : "-");
-    error_free(e);
-    close(sp[1]), close(pp[0]), close(pp[1]);
-}
 
 /* In a child (it becomes a session leader): open a pty, check it, make it the controlling tty. */
 static void pty_child(int out) {
@@ -204,7 +159,6 @@ int main(void) {
         ok(0, "mkdtemp");
         return tap_done();
     }
-    test_fd_passing();
     test_pty();
     test_console_socket();
     test_raw_and_copy();
