@@ -51,9 +51,7 @@ static int refuse_unsupported(const struct oci_spec *s, struct error **err) {
         return error_new(err, ENOTSUP, "linux.memoryPolicy: memory policies are not supported by this build yet");
     if (lx->n_net_devices)
         return error_new(err, ENOTSUP, "linux.netDevices: moving network devices is not supported by this build yet");
-    if (lx->mount_label && *lx->mount_label)
-        return error_new(err, ENOTSUP, "linux.mountLabel: SELinux labels are not supported on this host");
-    return 0;
+    return lsm_check_mount_label(lx->mount_label, err);
 }
 
 static int check_bundle(struct launch *l, struct error **err) {

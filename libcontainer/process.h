@@ -15,8 +15,21 @@ int process_precheck(const struct oci_process *p, struct error **err);
  * it is an executable regular file.  *path_out is what execve gets. */
 int process_find_executable(const struct oci_process *p, char **path_out, struct error **err);
 
+/* process.apparmorProfile / selinuxLabel, parent side: an error when the LSM is not enabled on
+ * this host, or the AppArmor profile is not loaded. */
+int process_check_lsm(const struct oci_process *p, struct error **err);
+
+/* Inside the container, before the user switch: the AppArmor profile / SELinux label the process
+ * gets at its execve (written to the thread's attr exec through verified procfs). */
+int process_apply_lsm(const struct oci_process *p, struct error **err);
+
+/* linux.mountLabel: refused (SELinux is not enabled here, or mount labels not supported yet). */
+int lsm_check_mount_label(const char *label, struct error **err);
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
+
 /* Inside the container, as root: rlimits, oomScoreAdj, personality, scheduler, ioPriority,
- * execCPUAffinity.initial, umask, cwd. */
+ * execCPUAffinity.initial, umask, cwd, the LSM exec label. */
 int process_apply_attributes(const struct oci_process *p, const struct oci_linux *linux, struct error **err);
 
 /* Inside the container: additionalGids, gid, uid, the five capability sets (bounding dropped

@@ -212,6 +212,8 @@ int process_apply_attributes(const struct oci_process *p, const struct oci_linux
         (r = apply_ioprio(p, err)) < 0 ||
         (r = apply_affinity("process.execCPUAffinity.initial", p->exec_cpu_affinity_initial, err)) < 0)
         return r;
+    if ((r = process_apply_lsm(p, err)) < 0)
+        return r;
     umask(p->has_umask ? (mode_t)p->umask : 022); /* runc's default when process.user.umask is absent */
     return apply_cwd(p, err);
 }

@@ -62,23 +62,6 @@ static int check_oom(const struct oci_process *p, bool cap_resource, struct erro
     return 0;
 }
 
-static bool apparmor_enabled(void) {
-    _cleanup_free_ char *s = NULL;
-    return access("/sys/kernel/security/apparmor", F_OK) == 0 &&
-           read_file("/sys/module/apparmor/parameters/enabled", &s, NULL, NULL) == 0 && s[0] == 'Y';
-}
-
-static bool selinux_enabled(void) { return access("/sys/fs/selinux/enforce", F_OK) == 0; }
-
-static int check_lsm(const char *field, const char *value, const char *lsm, bool enabled, struct error **err) {
-    if (!value || !*value)
-        return 0;
-    if (!enabled)
-        return error_new(err, EOPNOTSUPP, "%s: \"%s\": %s is not supported on this host", field, value, lsm);
-    return error_new(err, EOPNOTSUPP, "%s: \"%s\": %s is enabled on this host but not supported by this build yet",
-                     field, value, lsm);
-}
-
 static int check_cpu_list(const char *field, const char *s, struct error **err) {
     if (!s || !*s)
         return 0;
@@ -117,8 +100,7 @@ int process_precheck(const struct oci_process *p, struct error **err) {
             return r;
     if ((r = check_oom(p, cap_resource, err)) < 0)
         return r;
-    if ((r = check_lsm("process.apparmorProfile", p->apparmor_profile, "AppArmor", apparmor_enabled(), err)) < 0 ||
-        (r = check_lsm("process.selinuxLabel", p->selinux_label, "SELinux", selinux_enabled(), err)) < 0)
+    if ((r = process_check_lsm(p, err)) < 0)
         return r;
     if (p->capabilities && (r = process_check_caps(p->capabilities, err)) < 0)
         return r;

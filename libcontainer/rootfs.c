@@ -26,21 +26,8 @@ static int prepare_without_mount_ns(const struct rootfs_ctx *c, struct error **e
     return 0;
 }
 
-/* As runc: without SELinux on the host a mount label means nothing and is dropped. */
-static int check_mount_label(const struct oci_linux *l, struct error **err) {
-    if (!l || !l->mount_label || !*l->mount_label)
-        return 0;
-    if (access("/sys/fs/selinux/enforce", F_OK) < 0) {
-        log_debug("linux.mountLabel %s: SELinux is not enabled, no label", l->mount_label);
-        return 0;
-    }
-    return error_new(err, ENOTSUP, "linux.mountLabel: SELinux mount labels are not supported yet");
-}
-
 int rootfs_prepare(const struct rootfs_ctx *c, struct error **err) {
-    int r = check_mount_label(c->spec->linux, err);
-    if (r < 0)
-        return r;
+    int r;
     if (!c->new_mount_ns)
         return prepare_without_mount_ns(c, err);
     unsigned long prop = pre_pivot_propagation(c->spec->linux);

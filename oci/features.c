@@ -93,8 +93,8 @@ static void gen_linux(yajl_gen g) {
     jg_key_bool(g, "rdma", true);
     yajl_gen_map_close(g);
     gen_seccomp(g);
-    gen_enabled(g, "apparmor", false);
-    gen_enabled(g, "selinux", false);
+    gen_enabled(g, "apparmor", true);
+    gen_enabled(g, "selinux", true);
     gen_enabled(g, "intelRdt", false);
     jg_key(g, "mountExtensions");
     yajl_gen_map_open(g);

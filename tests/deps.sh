@@ -12,6 +12,7 @@ PKGS=(
     iproute2 util-linux procps           # ip, unshare/nsenter/mount, ps/pgrep in tests
     runc crun hyperfine                  # the benchmark (hull beside runc and crun) and comparisons
     python3-jsonschema                   # tests: state, spec and features documents against the schemas
+    apparmor                             # apparmor_parser: lsm.bats loads a profile where AppArmor is on (the VM)
 )
 
 missing=()

@@ -29,6 +29,7 @@ DEFAULT_TESTS=(
     pause.bats
     ps-events.bats
     exec.bats
+    lsm.bats
     zz_leaks.bats
 )
 files=()
@@ -53,7 +54,7 @@ fail() {
 # the rootfs is built on the host (mkrootfs takes ~20 s in the VM) and copied once into the VM's tmpfs
 rm -rf build/vm-rootfs
 tests/lib/mkrootfs.sh build/vm-rootfs > /dev/null || fail "cannot build the rootfs"
-logs=$REPO/build/test-logs-cgroup2
+logs=${HULL_VM_LOGS:-$REPO/build/test-logs-cgroup2}
 rm -rf "$logs"
 envs=(--env HULL_TEST_ROOTFS=/tmp/hull-test-rootfs --env "HULL_TEST_ROOTFS_FROM=$REPO/build/vm-rootfs"
       --env "HULL_TEST_LOGS=$logs"

@@ -115,20 +115,3 @@ WRAP
     [ "$status" -eq 0 ]
     [ "$output" = /bin/busybox ]
 }
-
-@test "security: an AppArmor profile or SELinux label on a host without that LSM is a clear error" {
-    [ ! -d /sys/kernel/security/apparmor ] || skip "AppArmor is enabled on this host: the profile would be applied"
-    [ ! -d /sys/fs/selinux ] || skip "SELinux is enabled on this host: the label would be applied"
-    update_config '.process.apparmorProfile = "hull-test-profile"'
-    run_container true
-    echo "$output"
-    [ "$status" -ne 0 ]
-    [[ "$output" == *process.apparmorProfile*AppArmor* ]]
-    assert_nothing_left
-    update_config 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
-    run_container true
-    echo "$output"
-    [ "$status" -ne 0 ]
-    [[ "$output" == *process.selinuxLabel*SELinux* ]]
-    assert_nothing_left
-}

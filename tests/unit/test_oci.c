@@ -694,7 +694,7 @@ static void test_features(void) {
            "features: namespaces, capabilities");
         ok(YAJL_IS_TRUE(yajl_tree_get(root, pv2, yajl_t_any)) && YAJL_IS_FALSE(yajl_tree_get(root, psd, yajl_t_any)) &&
                YAJL_IS_TRUE(yajl_tree_get(root, pidm, yajl_t_any)) &&
-               YAJL_IS_FALSE(yajl_tree_get(root, paa, yajl_t_any)),
+               YAJL_IS_TRUE(yajl_tree_get(root, paa, yajl_t_any)),
            "features: cgroup, idmap, apparmor");
         ok(has_string(yajl_tree_get(root, pacts, yajl_t_array), "SCMP_ACT_ERRNO") &&
                has_string(yajl_tree_get(root, parch, yajl_t_array), "SCMP_ARCH_X86_64"),

@@ -238,17 +238,30 @@ static void test_precheck(void) {
     }
     p.has_oom_score_adj = false;
 
-    p.apparmor_profile = "hull-test";
+    p.apparmor_profile = "hull-test-not-loaded";
     r = process_precheck(&p, &e);
-    bool aa = access("/sys/kernel/security/apparmor", F_OK) == 0;
-    expect_error(r, e, EOPNOTSUPP, aa ? "process.apparmorProfile: \"hull-test\": AppArmor is enabled"
-                                      : "process.apparmorProfile: \"hull-test\": AppArmor is not supported on this host",
-                 false, "apparmorProfile is an error, never ignored");
+    bool aa = lsm_apparmor_enabled();
+    expect_error(r, e, aa ? ENOENT : EOPNOTSUPP,
+                 aa ? "process.apparmorProfile: \"hull-test-not-loaded\": no such AppArmor profile is loaded"
+                    : "process.apparmorProfile: \"hull-test-not-loaded\": AppArmor is not enabled on this host",
+                 false, "an apparmorProfile that cannot be applied is an error, never ignored");
+    error_free(e), e = NULL;
+    p.apparmor_profile = "unconfined";
+    r = process_precheck(&p, &e);
+    if (aa)
+        ok(r >= 0, "apparmorProfile \"unconfined\" needs no loaded profile");
+    else
+        expect_error(r, e, EOPNOTSUPP, "process.apparmorProfile: \"unconfined\": AppArmor is not enabled", false,
+                     "even \"unconfined\" is refused without AppArmor");
     error_free(e), e = NULL;
     p.apparmor_profile = NULL;
     p.selinux_label = "system_u:system_r:container_t:s0";
     r = process_precheck(&p, &e);
-    expect_error(r, e, EOPNOTSUPP, "process.selinuxLabel: ", false, "selinuxLabel is an error, never ignored");
+    if (lsm_selinux_enabled())
+        ok(r >= 0, "selinuxLabel passes the precheck where SELinux is enabled");
+    else
+        expect_error(r, e, EOPNOTSUPP, "process.selinuxLabel: \"system_u:system_r:container_t:s0\": SELinux is not enabled",
+                     false, "selinuxLabel is an error without SELinux, never ignored");
     error_free(e), e = NULL;
     p.selinux_label = NULL;
 
