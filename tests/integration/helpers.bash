@@ -249,11 +249,14 @@ validate_schema() {
 }
 
 # build_helper NAME: compile tests/integration/helpers/NAME.c once into $HELPERS_BIN/NAME and
-# print the path.
+# print the path.  It is compiled again when it or a header beside it (sock.h) is newer.
 build_helper() {
-    local name=$1 src=$BATS_TEST_DIRNAME/helpers/$1.c out=$HELPERS_BIN/$1
+    local name=$1 src=$BATS_TEST_DIRNAME/helpers/$1.c out=$HELPERS_BIN/$1 h stale=0
     mkdir -p "$HELPERS_BIN"
-    if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    for h in "$BATS_TEST_DIRNAME"/helpers/*.h; do
+        if [ "$h" -nt "$out" ]; then stale=1; fi
+    done
+    if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ $stale = 1 ]; then
         cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out.tmp.$$" "$src" >&2 && mv "$out.tmp.$$" "$out" || return 1
     fi
     echo "$out"

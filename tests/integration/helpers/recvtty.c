@@ -15,27 +15,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sock.h"
+
 static void die(const char *what) {
     fprintf(stderr, "recvtty: %s: %s\n", what, strerror(errno));
     exit(1);
-}
-
-static int listen_on(const char *path) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        errno = ENAMETOOLONG;
-        die(path);
-    }
-    strcpy(addr.sun_path, path);
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        die("socket");
-    unlink(path);
-    if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        die("bind");
-    if (listen(s, 1) < 0)
-        die("listen");
-    return s;
 }
 
 /* One message with one fd; its payload (the pty name) into name. */
@@ -78,14 +62,13 @@ int main(int argc, char **argv) {
     int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0)
         die(argv[2]);
-    int s = listen_on(argv[1]);
-    int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+    const char *failed = NULL;
+    int conn = accept_one(argv[1], &failed);
     if (conn < 0)
-        die("accept");
+        die(failed);
     char name[256];
     int master = receive_fd(conn, name, sizeof(name));
     close(conn);
-    close(s);
 
     char *name_path;
     if (asprintf(&name_path, "%s.name", argv[2]) < 0)

@@ -19,26 +19,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sock.h"
+
 static void die(const char *what) {
     fprintf(stderr, "seccomp-agent: %s: %s\n", what, strerror(errno));
     exit(1);
-}
-
-static int listen_on(const char *path) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        errno = ENAMETOOLONG;
-        die(path);
-    }
-    strcpy(addr.sun_path, path);
-    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        die("socket");
-    if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        die(path);
-    if (listen(s, 1) < 0)
-        die("listen");
-    return s;
 }
 
 static void write_file(const char *path, const char *data, size_t len) {
@@ -138,13 +123,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: seccomp-agent SOCKET OUT errno:N|continue\n");
         return 2;
     }
-    int s = listen_on(argv[1]);
-    int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+    const char *failed = NULL;
+    int conn = accept_one(argv[1], &failed);
     if (conn < 0)
-        die("accept");
+        die(failed);
     int fd = receive(conn, argv[2]);
     close(conn);
-    close(s);
     serve(fd, argv[2], argv[3]);
     close(fd);
     unlink(argv[1]);
