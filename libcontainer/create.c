@@ -273,8 +273,11 @@ static int prepare(struct launch *l, struct error **err) {
         return error_wrap(err, r, "%s", cfg);
     if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
         return r;
-    if (l->spec->linux->seccomp && (r = seccomp_filter_compile(l->spec->linux->seccomp, &l->seccomp, err)) < 0)
-        return r;
+    if (l->spec->linux->seccomp) {
+        _cleanup_free_ char *cache = statedir_seccomp_cache(o->root);
+        if ((r = seccomp_filter_compile_cached(l->spec->linux->seccomp, cache, &l->seccomp, err)) < 0)
+            return r;
+    }
     pass_listen_fds(l);
     log_debug("container %s: bundle %s, rootfs %s, new namespaces 0x%x, joined 0x%x", o->id, l->bundle, l->rootfs,
               l->spec->linux->ns_new_flags, l->spec->linux->ns_join_flags);

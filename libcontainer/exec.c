@@ -28,6 +28,7 @@
 #include "exec_internal.h"
 #include "foreground.h"
 #include "lifecycle.h"
+#include "statedir.h"
 
 static int check_preserved_fds(int n, struct error **err) {
     for (int fd = 3; fd < 3 + n; fd++)
@@ -167,8 +168,9 @@ static int prepare(struct exec_ctx *c, struct error **err) {
         (r = exec_build_process(c, err)) >= 0 && (r = statedir_load_cgroup(sd, &c->cg, err)) >= 0 &&
         (r = open_init(c, &rec, err)) >= 0 && (r = plan_cgroup(c, err)) >= 0) {
         const struct oci_seccomp *sc = c->spec->linux ? c->spec->linux->seccomp : NULL;
+        _cleanup_free_ char *cache = sc ? statedir_seccomp_cache(o->root) : NULL;
         if (sc)
-            r = seccomp_filter_compile(sc, &c->seccomp, err);
+            r = seccomp_filter_compile_cached(sc, cache, &c->seccomp, err);
         c->state_json = saved_state_json(sd, &rec, "running");
     }
     record_clear(&rec);

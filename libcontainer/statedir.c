@@ -233,3 +233,5 @@ int statedir_load_cgroup(const struct statedir *sd, struct cgroup **out, struct 
         return error_wrap(err, r, "container %s", sd->id);
     return cgroup_load(text, out, err);
 }
+
+char *statedir_seccomp_cache(const char *root) { return xasprintf("%s/.seccomp-cache", root); }

@@ -27,6 +27,9 @@ int statedir_open(const char *root, const char *id, struct statedir **out, struc
 int statedir_remove(struct statedir *sd, struct error **err);
 /* Unlock and free. */
 void statedir_free(struct statedir *sd);
+/* <root>/.seccomp-cache: compiled seccomp filters shared by the containers of this root (not a
+ * container: `list` skips names starting with a dot). */
+char *statedir_seccomp_cache(const char *root);
 static inline void statedir_freep(struct statedir **p) { statedir_free(*p); }
 
 /* The address of a unix socket in the directory, short whatever the root's length

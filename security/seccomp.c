@@ -147,12 +147,16 @@ static int convert_args(const struct oci_seccomp_syscall *s, size_t i, struct sc
 }
 
 /* One name of one entry: its rule (args ANDed), or one rule per arg when an index repeats. */
+static void warn_unknown(size_t i, size_t j, const char *name) {
+    log_warn(SC_PATH ".syscalls[%zu].names[%zu]: syscall \"%s\" is unknown to libseccomp; skipped", i, j, name);
+}
+
 static int add_name(scmp_filter_ctx ctx, uint32_t action, const struct oci_seccomp_syscall *s, size_t i, size_t j,
                     const struct scmp_arg_cmp *cmp, bool split, struct error **err) {
     const char *name = s->names[j];
     int nr = seccomp_syscall_resolve_name(name);
     if (nr == __NR_SCMP_ERROR) {
-        log_warn(SC_PATH ".syscalls[%zu].names[%zu]: syscall \"%s\" is unknown to libseccomp; skipped", i, j, name);
+        warn_unknown(i, j, name);
         return 0;
     }
     int r = 0;
@@ -235,6 +239,23 @@ static int compile(scmp_filter_ctx *ctxp, const struct oci_seccomp *sc, struct s
     if (f->notify && !sc->listener_path)
         return error_new(err, EINVAL, SC_PATH ".listenerPath: required by the SCMP_ACT_NOTIFY rules");
     return export_bpf(ctx, f, err);
+}
+
+void seccomp_filter_warn_unknown(const struct oci_seccomp *sc) {
+    uint32_t def, action;
+    if (!sc->default_action ||
+        action_value(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret, SC_PATH, "defaultAction",
+                     &def, NULL) < 0)
+        return;
+    for (size_t i = 0; i < sc->n_syscalls; i++) {
+        const struct oci_seccomp_syscall *s = &sc->syscalls[i];
+        if (!s->action || action_value(s->action, s->has_errno_ret, s->errno_ret, SC_PATH, "action", &action, NULL) < 0 ||
+            action == def)
+            continue; /* as add_syscall: such a rule is not added */
+        for (size_t j = 0; s->names && s->names[j]; j++)
+            if (seccomp_syscall_resolve_name(s->names[j]) == __NR_SCMP_ERROR)
+                warn_unknown(i, j, s->names[j]);
+    }
 }
 
 int seccomp_filter_compile(const struct oci_seccomp *sc, struct seccomp_filter **out, struct error **err) {

@@ -29,6 +29,15 @@ struct seccomp_filter {
 int seccomp_filter_compile(const struct oci_seccomp *sc, struct seccomp_filter **out, struct error **err);
 void seccomp_filter_free(struct seccomp_filter *f);
 
+/* seccomp_filter_compile through a cache of compiled filters in cache_dir (made 0700 when
+ * missing; NULL: no cache).  A hit gives the same filter and the same warnings as a compilation;
+ * the cache failing is never an error. */
+int seccomp_filter_compile_cached(const struct oci_seccomp *sc, const char *cache_dir, struct seccomp_filter **out,
+                                  struct error **err);
+
+/* The warnings a compilation of sc prints (a syscall name unknown to libseccomp, skipped). */
+void seccomp_filter_warn_unknown(const struct oci_seccomp *sc);
+
 /* Load a compiled filter into the calling process (container side: no allocation, no
  * libseccomp).  Needs no_new_privs or CAP_SYS_ADMIN.  Returns the listener fd (>= 0) when
  * f->notify, else 0. */

@@ -3,7 +3,9 @@
 # Debian's runc and crun, measured by hyperfine in one invocation (N sequential runs each).
 #
 #   BENCH_RUNS=N (default 50), BENCH_WARMUP (default 3), BENCH_EXPORT=FILE.md (hyperfine's
-#   markdown table, default build/bench.md), HULL (default build/hull).
+#   markdown table, default build/bench.md), HULL (default build/hull), BENCH_SECCOMP=0 to skip
+#   the second table: the same runs with Docker's default seccomp profile (~370 syscalls, compiled
+#   by each runtime on every start), BENCH_SECCOMP_EXPORT (default build/bench-seccomp.md).
 #
 # All three run the same rootfs (one copy, each bundle's root.path points at it) with the same
 # config.json (runc's default spec; terminal off; args /bin/true), each with its own --root under
@@ -21,6 +23,9 @@ HULL=${HULL:-$REPO/build/hull}
 RUNS=${BENCH_RUNS:-50}
 WARMUP=${BENCH_WARMUP:-3}
 EXPORT=${BENCH_EXPORT:-$REPO/build/bench.md}
+SECCOMP=${BENCH_SECCOMP:-1}
+SECCOMP_EXPORT=${BENCH_SECCOMP_EXPORT:-$REPO/build/bench-seccomp.md}
+PROFILE=$REPO/tests/integration/testdata/seccomp-docker-default.json
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -63,13 +68,17 @@ own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 hybrid=0
 awk '$5 == "/sys/fs/cgroup/unified" && / - cgroup2 / { f = 1 } END { exit !f }' /proc/self/mountinfo && hybrid=1
 
-for rt in hull runc crun; do
-    mkdir -p "$W/bundle-$rt" "$W/root-$rt"
-    jq --arg root "$W/rootfs" --arg cg "${own%/}/hull-bench-$rt" '
-        .process.terminal = false | .process.args = ["/bin/true"] | .root = {"path": $root, "readonly": true}
-        | del(.process.capabilities.ambient) | del(.linux.resources) | .linux.cgroupsPath = $cg' \
-        "$REPO/tests/integration/testdata/config.json" > "$W/bundle-$rt/config.json"
-done
+# bundles SECCOMP_JQ: one bundle per runtime, the same config.json for all (SECCOMP_JQ adds to it)
+bundles() {
+    local rt
+    for rt in hull runc crun; do
+        mkdir -p "$W/bundle-$rt" "$W/root-$rt"
+        jq --arg root "$W/rootfs" --arg cg "${own%/}/hull-bench-$rt" --slurpfile profile "$PROFILE" '
+            .process.terminal = false | .process.args = ["/bin/true"] | .root = {"path": $root, "readonly": true}
+            | del(.process.capabilities.ambient) | del(.linux.resources) | .linux.cgroupsPath = $cg'"$1" \
+            "$REPO/tests/integration/testdata/config.json" > "$W/bundle-$rt/config.json"
+    done
+}
 
 q() { printf '%q' "$1"; }
 hull_cmd="$(q "$HULL") --root $(q "$W/root-hull") run -b $(q "$W/bundle-hull") bench-hull"
@@ -85,12 +94,21 @@ else
     cmds+=(-n crun "$crun_cmd")
 fi
 
-# Each command must work once before it is timed.
-for c in "$hull_cmd" "$runc_cmd"; do
-    sh -c "$c" || die "this does not run: $c"
-done
+# measure EXPORT WHAT: each command must work once before it is timed.
+measure() {
+    local c
+    for c in "$hull_cmd" "$runc_cmd"; do
+        sh -c "$c" || die "this does not run: $c"
+    done
+    echo "bench: $RUNS sequential runs of /bin/true per runtime, $2 ($(nproc) CPUs, $(uname -r), hybrid cgroups: $hybrid)" >&2
+    hyperfine --style basic -N --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$1" "${cmds[@]}" 2>&1 ||
+        hyperfine --style basic --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$1" "${cmds[@]}"
+    echo "bench: table written to ${1#"$REPO"/}" >&2
+}
 
-echo "bench: $RUNS sequential runs of /bin/true per runtime ($(nproc) CPUs, $(uname -r), hybrid cgroups: $hybrid)" >&2
-hyperfine --style basic -N --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$EXPORT" "${cmds[@]}" 2>&1 ||
-    hyperfine --style basic --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$EXPORT" "${cmds[@]}"
-echo "bench: table written to ${EXPORT#"$REPO"/}" >&2
+bundles ''
+measure "$EXPORT" "no seccomp filter"
+if [ "$SECCOMP" = 1 ]; then
+    bundles ' | .linux.seccomp = $profile[0]'
+    measure "$SECCOMP_EXPORT" "with Docker's default seccomp profile"
+fi

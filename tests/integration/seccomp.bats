@@ -210,3 +210,77 @@ notify_mkdir() {
     seccomp '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: 100000}]}'
     expect_refused 'linux.seccomp.syscalls[0]'
 }
+
+# cache_entries: the compiled filters cached under the test's state root.
+cache_entries() {
+    find "$ROOT/.seccomp-cache" -type f 2>/dev/null | wc -l
+}
+
+@test "seccomp: a compiled filter is cached per state root: a second container reuses it, a changed profile gets its own" {
+    seccomp '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["no_such_syscall", "mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 13}]}'
+    run_container 'mkdir /tmp/x'
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Permission denied"* ]]
+    [ "$(cache_entries)" -eq 1 ]
+    [ "$(stat -c %a "$ROOT/.seccomp-cache")" = 700 ]
+    local entry
+    entry=$(find "$ROOT/.seccomp-cache" -type f)
+    # the second container is served from the cache: same filter, same warning, no new entry
+    run_hull --debug run -b "$BUNDLE" "$CID"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"from the cache"* ]]
+    [[ "$output" == *"Permission denied"* ]]
+    [[ "$output" == *'linux.seccomp.syscalls[0].names[0]'*no_such_syscall*skipped* ]]
+    [ "$(cache_entries)" -eq 1 ]
+    # `list` does not take the cache for a container
+    run_hull list -q
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    # one changed field (errnoRet) is another filter: a new entry, and the new errno
+    seccomp '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["no_such_syscall", "mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 95}]}'
+    run_container 'mkdir /tmp/x'
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Operation not supported"* ]]
+    [ "$(cache_entries)" -eq 2 ]
+    # exec compiles the container's profile through the same cache
+    set_cmd 'exec sleep 100'
+    hull run -d -b "$BUNDLE" "$CID" < /dev/null > /dev/null 2>&1
+    run_hull --debug exec "$CID" mkdir /tmp/y
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"from the cache"* ]]
+    [[ "$output" == *"Operation not supported"* ]]
+    [ "$(cache_entries)" -eq 2 ]
+}
+
+@test "seccomp: a damaged cache entry is compiled again, never trusted" {
+    deny_mkdir SCMP_ACT_ERRNO ', errnoRet: 13'
+    run_container 'mkdir /tmp/x'
+    [ "$status" -eq 1 ]
+    local entry
+    entry=$(find "$ROOT/.seccomp-cache" -type f)
+    [ -n "$entry" ]
+    # cut the BPF short, then replace it by garbage of the right size: both are misses
+    truncate -s -8 "$entry"
+    run_container 'mkdir /tmp/x'
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"Permission denied"* ]]
+    local size
+    size=$(stat -c %s "$entry")
+    head -c "$size" /dev/urandom > "$entry"
+    run_hull --debug run -b "$BUNDLE" "$CID"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" != *"from the cache"* ]]
+    [[ "$output" == *"Permission denied"* ]]
+}
+
+@test "seccomp: a cached NOTIFY filter does not excuse a missing listenerPath" {
+    AGENT_SOCK=$TEST_DIR/nobody.sock
+    notify_mkdir
+    run_container true
+    [ "$status" -ne 0 ]
+    [ "$(cache_entries)" -eq 1 ] # compiled (the listener is what failed)
+    update_config 'del(.linux.seccomp.listenerPath) | del(.linux.seccomp.listenerMetadata)'
+    expect_refused 'SCMP_ACT_NOTIFY needs listenerPath'
+}
