@@ -5,11 +5,12 @@
  *            hull's child (CLONE_PARENT; a new pid namespace applies to children only) -> send its
  *            pid -> exit
  *   process: chroot to the init's root (in its mount namespace, so the cwd is never a host path)
- *            -> root in the user namespace -> terminal -> HOME, rlimits & co, cwd -> find the
- *            executable -> [seccomp] -> user, capabilities, no_new_privs -> [seccomp] -> every
- *            fd but stdio and --preserve-fds close-on-exec -> [seccomp] -> exec (seccomp at one of
- *            the three points, as create's init does).  An error goes to hull as SYNC_ERROR; the
- *            exec itself closes the sync socket, which hull reads as success. */
+ *            -> root in the user namespace -> terminal -> HOME, rlimits & co, LSM label, cwd ->
+ *            find the executable -> [seccomp] -> user, capabilities, no_new_privs -> [seccomp] ->
+ *            every fd but stdio and --preserve-fds close-on-exec -> READY -> [seccomp] -> exec
+ *            (seccomp at one of the three points, as create's init does).  An error goes to hull
+ *            as SYNC_ERROR; the exec closes the sync socket; an end of the socket before READY
+ *            means the process died (hull reaps it and says how). */
 #include <errno.h>
 #include <grp.h>
 #include <linux/sched.h>
