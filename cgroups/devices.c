@@ -31,24 +31,37 @@ static const struct {
     {'c', 136, -1}, /* pts/N */
 };
 
-void cgroup_device_rules(const struct oci_linux *lx, struct cgroup_device_rule **rules, size_t *n) {
-    *rules = NULL;
-    *n = 0;
-    push(rules, n, false, 'a', -1, -1, "rwm");
+/* The defaults and linux.devices, allowed. */
+static void push_allowed(const struct oci_linux *lx, struct cgroup_device_rule **rules, size_t *n) {
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
         push(rules, n, true, defaults[i].type, defaults[i].major, defaults[i].minor, "rwm");
-    if (!lx)
-        return;
-    for (size_t i = 0; i < lx->n_devices; i++) {
+    for (size_t i = 0; lx && i < lx->n_devices; i++) {
         const struct oci_device *d = &lx->devices[i];
         if (d->type == 'p')
             continue; /* a fifo is not a device the cgroup controls */
         push(rules, n, true, d->type == 'u' ? 'c' : d->type, d->major, d->minor, "rwm");
     }
-    const struct oci_resources *r = lx->resources;
+}
+
+/* Deny all, allow the defaults and linux.devices, then the spec's rules in order (a later rule
+ * wins).  A spec rule that denies one device by type, major and minor takes it away, even a
+ * default one; a deny over many devices (a wildcard type, major or minor: the
+ * {"allow": false, "access": "rwm"} every engine puts first to start a whitelist) does not take
+ * away the defaults and linux.devices: they are allowed again after it, as runc allows them after
+ * all the spec's rules. */
+void cgroup_device_rules(const struct oci_linux *lx, struct cgroup_device_rule **rules, size_t *n) {
+    *rules = NULL;
+    *n = 0;
+    push(rules, n, false, 'a', -1, -1, "rwm");
+    push_allowed(lx, rules, n);
+    const struct oci_resources *r = lx ? lx->resources : NULL;
     for (size_t i = 0; r && i < r->n_devices; i++) {
         const struct oci_device_cgroup *d = &r->devices[i];
-        push(rules, n, d->allow, d->type ? d->type : 'a', d->has_major ? d->major : -1,
-             d->has_minor ? d->minor : -1, d->access ? d->access : "rwm");
+        char type = d->type ? d->type : 'a';
+        bool one_device = type != 'a' && d->has_major && d->major >= 0 && d->has_minor && d->minor >= 0;
+        push(rules, n, d->allow, type, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1,
+             d->access ? d->access : "rwm");
+        if (!d->allow && !one_device)
+            push_allowed(lx, rules, n);
     }
 }

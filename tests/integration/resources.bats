@@ -617,3 +617,17 @@ res_recvtty() {
         [ ! -e "$(dirname "$d")" ] || { echo "left: $(dirname "$d")"; return 1; }
     done
 }
+
+@test "resources: a wildcard deny, as engines send first, leaves the default devices usable" {
+    # podman, docker and containerd all put {"allow": false, "access": "rwm"} first in
+    # linux.resources.devices; runc allows the default devices after the spec's rules
+    update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+            {"allow": false, "type": "c", "access": "w"}]'
+    run_container 'echo x > /dev/null && echo NULL-OK; head -c 3 /dev/zero | wc -c
+        echo x > /dev/zero && echo ZERO-OK; head -c 4 /dev/urandom | wc -c; exit 0'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    grep -qx NULL-OK <<< "$output"
+    grep -qx ZERO-OK <<< "$output"
+    [ "$(grep -cx '[34]' <<< "$output")" -eq 2 ]
+}
