@@ -1,0 +1,209 @@
+/* The veth pair of a network request (network.h): point-to-point or a bridge port. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/cleanup.h"
+#include "../base/log.h"
+#include "../base/util.h"
+#include "network.h"
+#include "rtnl.h"
+
+int net_ctx_open(int netns_fd, struct net_ctx **out, struct error **err) {
+    struct net_ctx *ctx = xcalloc(1, sizeof(*ctx));
+    ctx->netns_fd = netns_fd;
+    ctx->self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    int r = ctx->self_fd < 0 ? error_sys(err, errno, "open /proc/thread-self/ns/net") : 0;
+    if (r >= 0)
+        r = nl_open(&ctx->host, err);
+    if (r >= 0)
+        r = nl_open_netns(netns_fd, &ctx->ctr, err);
+    if (r < 0) {
+        net_ctx_close(ctx);
+        return r;
+    }
+    *out = ctx;
+    return 0;
+}
+
+void net_ctx_close(struct net_ctx *ctx) {
+    if (!ctx)
+        return;
+    nl_close(ctx->host);
+    nl_close(ctx->ctr);
+    if (ctx->self_fd >= 0)
+        close(ctx->self_fd);
+    free(ctx);
+}
+
+/* ---- checks against what the host has ---- */
+
+/* veth: a host-address must not be on any link of hull's namespace already. */
+static int check_host_addresses(struct net_ctx *ctx, const struct net_request *req, struct error **err) {
+    if (!req->n_host_addresses)
+        return 0;
+    _cleanup_free_ struct nl_addr *addrs = NULL;
+    size_t n = 0;
+    int r = nl_addr_list(ctx->host, 0, &addrs, &n, err);
+    if (r < 0)
+        return r;
+    char label[96], buf[NET_ADDR_STRLEN], ifname[IF_NAMESIZE] = "?";
+    for (size_t i = 0; i < req->n_host_addresses; i++)
+        for (size_t j = 0; j < n; j++)
+            if (net_addr_same_ip(&req->host_addresses[i], &addrs[j].a))
+                return error_new(err, EADDRINUSE, "%s: %s is already the address of %s",
+                                 net_request_label(req, "host-address", label, sizeof(label)),
+                                 net_addr_format(&addrs[j].a, false, buf),
+                                 if_indextoname((unsigned)addrs[j].index, ifname) ? ifname : "another link");
+    return 0;
+}
+
+/* An existing bridge: it must be one, carry the host-addresses asked for, and not have the
+ * container's addresses. */
+static int check_bridge(struct net_ctx *ctx, const struct net_request *req, const struct nl_link *br,
+                        struct error **err) {
+    char label[96], buf[NET_ADDR_STRLEN];
+    if (strcmp(br->kind, "bridge"))
+        return error_new(err, EINVAL, "%s: %s is not a bridge (%s%s)", net_request_label(req, "", label, sizeof(label)),
+                         req->bridge, *br->kind ? "a device of kind " : "a physical device", br->kind);
+    _cleanup_free_ struct nl_addr *addrs = NULL;
+    size_t n = 0;
+    int r = nl_addr_list(ctx->host, br->index, &addrs, &n, err);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < req->n_host_addresses; i++) {
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++)
+            found = net_addr_same_ip(&req->host_addresses[i], &addrs[j].a);
+        if (!found)
+            return error_new(err, EINVAL, "%s: bridge %s exists without the address %s",
+                             net_request_label(req, "host-address", label, sizeof(label)), req->bridge,
+                             net_addr_format(&req->host_addresses[i], true, buf));
+    }
+    for (size_t i = 0; i < req->n_addresses; i++)
+        for (size_t j = 0; j < n; j++)
+            if (net_addr_same_ip(&req->addresses[i], &addrs[j].a))
+                return error_new(err, EADDRINUSE, "%s: %s is the address of bridge %s",
+                                 net_request_label(req, "address", label, sizeof(label)),
+                                 net_addr_format(&addrs[j].a, false, buf), req->bridge);
+    return 0;
+}
+
+/* The bridge of a request: found, or created (and recorded first) when host-addresses are given. */
+static int get_bridge(struct net_ctx *ctx, const struct net_request *req, struct net_record *rec, net_save_fn save,
+                      void *data, struct nl_link *br, struct error **err) {
+    char label[96];
+    int r = nl_link_find(ctx->host, req->bridge, br, err);
+    if (r < 0)
+        return r;
+    snprintf(rec->bridge, sizeof(rec->bridge), "%s", req->bridge);
+    if (r == 0)
+        return check_bridge(ctx, req, br, err);
+    if (!req->n_host_addresses)
+        return error_new(err, ENODEV, "%s: bridge %s does not exist (with %s hull creates it)",
+                         net_request_label(req, "", label, sizeof(label)), req->bridge,
+                         net_request_label(req, "host-address", label + 48, sizeof(label) - 48));
+    /* recorded before it exists: a delete after a crash here removes it (it is marked hull's) */
+    if ((r = save(rec, data, err)) < 0 || (r = nl_bridge_create(ctx->host, req->bridge, NET_BRIDGE_ALIAS, err)) < 0)
+        return r;
+    if ((r = nl_link_find(ctx->host, req->bridge, br, err)) != 0)
+        return r < 0 ? r : error_new(err, ENODEV, "bridge %s vanished after its creation", req->bridge);
+    for (size_t i = 0; i < req->n_host_addresses; i++)
+        if ((r = nl_addr_add(ctx->host, br->index, req->bridge, &req->host_addresses[i], err)) < 0)
+            return r;
+    return nl_link_up(ctx->host, br->index, req->bridge, err);
+}
+
+/* ---- the pair ---- */
+
+static int setup_host_end(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
+                          const struct nl_link *br, struct error **err) {
+    struct nl_link host;
+    int r = nl_link_find(ctx->host, host_ifname, &host, err);
+    if (r != 0)
+        return r < 0 ? r : error_new(err, ENODEV, "veth %s vanished after its creation", host_ifname);
+    if (req->mode == NET_MODE_BRIDGE) {
+        r = nl_link_set_master(ctx->host, host.index, host_ifname, br->index, req->bridge, err);
+    } else {
+        for (size_t i = 0; i < req->n_host_addresses && r >= 0; i++)
+            r = nl_addr_add(ctx->host, host.index, host_ifname, &req->host_addresses[i], err);
+    }
+    return r < 0 ? r : nl_link_up(ctx->host, host.index, host_ifname, err);
+}
+
+static int setup_container_end(struct net_ctx *ctx, const struct net_request *req, struct error **err) {
+    struct nl_link l;
+    int r = nl_link_find(ctx->ctr, req->ifname, &l, err);
+    if (r != 0)
+        return r < 0 ? r : error_new(err, ENODEV, "%s is not in the container after its creation", req->ifname);
+    /* up before the addresses: IPv6 puts a prefix route in only on a link that is up */
+    if ((r = nl_link_up(ctx->ctr, l.index, req->ifname, err)) < 0)
+        return r;
+    for (size_t i = 0; i < req->n_addresses; i++)
+        if ((r = nl_addr_add(ctx->ctr, l.index, req->ifname, &req->addresses[i], err)) < 0)
+            return r;
+    for (size_t i = 0; i < req->n_gateways; i++)
+        if ((r = nl_route_default(ctx->ctr, l.index, req->ifname, &req->gateways[i], err)) < 0)
+            return r;
+    return 0;
+}
+
+int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
+                   struct net_record *rec, net_save_fn save, void *data, struct error **err) {
+    struct nl_link br = {0};
+    int r = req->mode == NET_MODE_BRIDGE ? get_bridge(ctx, req, rec, save, data, &br, err)
+                                         : check_host_addresses(ctx, req, err);
+    if (r < 0)
+        return r;
+    r = nl_veth_create(ctx->host, host_ifname, req->ifname, ctx->netns_fd, req->mtu, req->has_mac ? req->mac : NULL,
+                       err);
+    if (r == -EEXIST)
+        return error_wrap(err, r, "the host end's name %s (made from the container id) is taken: by a container "
+                                  "whose id hashes alike, or a leftover", host_ifname);
+    if (r < 0)
+        return r;
+    snprintf(rec->host_ifname, sizeof(rec->host_ifname), "%s", host_ifname);
+    if ((r = save(rec, data, err)) < 0)
+        return r;
+    if ((r = setup_host_end(ctx, req, host_ifname, &br, err)) < 0)
+        return r;
+    return setup_container_end(ctx, req, err);
+}
+
+/* ---- teardown ---- */
+
+struct ports {
+    int bridge;
+    size_t n;
+};
+
+static void count_port(const struct nl_link *l, void *data) {
+    struct ports *p = data;
+    if (l->master == p->bridge)
+        p->n++;
+}
+
+int net_teardown(const struct net_record *rec, struct error **err) {
+    if (!*rec->host_ifname && !*rec->bridge)
+        return 0;
+    struct nl_conn *c = NULL;
+    int r = nl_open(&c, err);
+    if (r < 0)
+        return r;
+    if (*rec->host_ifname)
+        r = nl_link_del(c, 0, rec->host_ifname, err);
+    struct nl_link br;
+    if (r >= 0 && *rec->bridge && (r = nl_link_find(c, rec->bridge, &br, err)) == 0 &&
+        !strcmp(br.alias, NET_BRIDGE_ALIAS) && !strcmp(br.kind, "bridge")) {
+        struct ports p = {.bridge = br.index};
+        if ((r = nl_link_list(c, count_port, &p, err)) >= 0 && p.n == 0) {
+            log_debug("bridge %s: hull's, no port left: deleted", rec->bridge);
+            r = nl_link_del(c, br.index, rec->bridge, err);
+        }
+    }
+    nl_close(c);
+    return r < 0 ? r : 0;
+}
