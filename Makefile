@@ -23,7 +23,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=$(B)/obj/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all install deps demo check check-unit check-integration check-cgroup2 check-asan bench clean format
+.PHONY: all install deps demo check check-unit check-integration check-cgroup2 check-e2e check-asan bench clean format
 
 all: hull
 
@@ -71,6 +71,10 @@ check-integration: all
 
 check-cgroup2: deps all
 	@tests/cgroup2/run-vm.sh
+
+# podman, containerd and docker from Debian driving hull, and runc (tests/e2e/run.sh)
+check-e2e: deps all
+	@tests/e2e/run.sh
 
 check-asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" build-asan/hull unit-asan
