@@ -7,7 +7,7 @@
 #include "cmd.h"
 
 enum { OPT_BUNDLE = 'b', OPT_DETACH = 'd', OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_KEEP,
-       OPT_NO_SUBREAPER };
+       OPT_NO_SUBREAPER, OPT_NETWORK };
 
 static int parse(const struct command *c, const struct globals *g, int argc, char **argv, bool run, struct create_opts *o) {
     static const struct option opts[] = {
@@ -20,6 +20,7 @@ static int parse(const struct command *c, const struct globals *g, int argc, cha
         {"detach", no_argument, NULL, OPT_DETACH},
         {"keep", no_argument, NULL, OPT_KEEP},
         {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
+        {"network", required_argument, NULL, OPT_NETWORK},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
@@ -40,6 +41,7 @@ static int parse(const struct command *c, const struct globals *g, int argc, cha
         }
         case OPT_NO_PIVOT: o->no_pivot = true; break;
         case OPT_NO_KEYRING: o->no_new_keyring = true; break;
+        case OPT_NETWORK: o->network = optarg; break;
         case OPT_NO_SUBREAPER: break; /* hull's foreground run waits on its own child: nothing to turn off */
         case OPT_DETACH:
             if (!run)
@@ -86,7 +88,10 @@ static int run_main(const struct globals *g, int argc, char **argv) {
     "      --console-socket SOCK send the pty master to the unix socket SOCK (process.terminal: true)\n"    \
     "      --preserve-fds N      pass N more descriptors (3 .. 3+N-1) to the container\n"                   \
     "      --no-pivot            move + chroot instead of pivot_root (for ramdisk roots)\n"                 \
-    "      --no-new-keyring      keep the caller's session keyring\n"
+    "      --no-new-keyring      keep the caller's session keyring\n"                                      \
+    "      --network LIST        veth or bridge=NAME, then address=CIDR, gateway=IP, host-address=CIDR,\n"  \
+    "                            ifname=NAME, mtu=N, mac=MAC (replaces the run.hull.network* annotations;\n" \
+    "                            none: no network; see hull-network(7))\n"
 
 const struct command cmd_create = {
     "create", "create a container from a bundle; `start` runs its process", create_main,

@@ -21,6 +21,7 @@ struct create_opts {
     int preserve_fds;
     bool no_pivot;
     bool no_new_keyring;
+    const char *network;        /* --network: replaces the run.hull.network* annotations; NULL = none */
     /* run only: */
     bool detach;
     bool keep;

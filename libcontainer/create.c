@@ -25,6 +25,7 @@
 #include "../security/seccomp.h"
 #include "create.h"
 #include "hooks.h"
+#include "netsetup.h"
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
@@ -49,8 +50,6 @@ static int refuse_unsupported(const struct oci_spec *s, struct error **err) {
         return error_new(err, ENOTSUP, "linux.intelRdt: Intel RDT is not supported on this host");
     if (lx->memory_policy)
         return error_new(err, ENOTSUP, "linux.memoryPolicy: memory policies are not supported by this build yet");
-    if (lx->n_net_devices)
-        return error_new(err, ENOTSUP, "linux.netDevices: moving network devices is not supported by this build yet");
     return lsm_check_mount_label(lx->mount_label, err);
 }
 
@@ -271,7 +270,7 @@ static int prepare(struct launch *l, struct error **err) {
         return r;
     if ((r = oci_spec_parse(l->config_json, l->config_len, &l->spec, err)) < 0)
         return error_wrap(err, r, "%s", cfg);
-    if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0)
+    if ((r = check_bundle(l, err)) < 0 || (r = plan_namespaces(l, err)) < 0 || (r = netsetup_prepare(l, err)) < 0)
         return r;
     if (l->spec->linux->seccomp) {
         _cleanup_free_ char *cache = statedir_seccomp_cache(o->root);
@@ -316,6 +315,8 @@ static int launch_child(struct launch *l, struct error **err) {
         return r;
     if ((r = cgroup_enter(l->cg, l->pid, cgroup_v2_fd(l->cg) >= 0, err)) < 0)
         return r;
+    if ((r = netsetup_apply(l, err)) < 0) /* before the child goes on: its process starts with its network */
+        return r;
     int32_t pid = l->pid; /* the child's own pid as the host sees it, for its hooks' state */
     if ((r = sync_send(l->sync_parent, SYNC_CONTINUE, &pid, sizeof(pid), -1, err)) < 0)
         return r;
@@ -342,6 +343,7 @@ static void rollback(struct launch *l) {
             ;
         l->pid = 0;
     }
+    netsetup_rollback(l);
     struct error *e = NULL;
     if (l->cg && cgroup_destroy(l->cg, &e) < 0) {
         log_warn("cleanup: %s", e->msg);
@@ -367,6 +369,7 @@ int launch_create(struct launch *l, struct error **err) {
         rollback(l);
         return error_wrap(err, r, "create container %s", l->opts->id);
     }
+    netsetup_free(l); /* created: let go of the container's network namespace */
     return 0;
 }
 
@@ -381,6 +384,7 @@ void launch_free(struct launch *l) {
         close(l->pidfd);
     if (l->pty_master >= 0)
         close(l->pty_master);
+    netsetup_free(l);
     cgroup_free(l->cg);
     seccomp_filter_free(l->seccomp);
     statedir_free(l->sd);

@@ -15,6 +15,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "netsetup.h"
 
 int load_saved_spec(const struct statedir *sd, struct oci_spec **out, struct error **err) {
     _cleanup_free_ char *json = NULL;
@@ -99,6 +100,7 @@ int destroy_locked(struct statedir *sd, const struct record *rec, const struct o
     cgroup_free(cg);
     if (r < 0)
         return r;
+    netsetup_destroy(sd); /* the host end of its veth pair, a hull-made bridge left without ports */
     _cleanup_free_ char *state = rec ? saved_state_json(sd, rec, "stopped") : NULL;
     if ((r = statedir_remove(sd, err)) < 0)
         return r;

@@ -43,6 +43,7 @@ struct launch {
     pid_t stage_pid;
     int pty_master;          /* kept by `run` when no console socket was given */
     struct seccomp_filter *seccomp; /* compiled linux.seccomp (security/seccomp.h); NULL: none */
+    struct netsetup *net;    /* the network request and what was made (netsetup.h); NULL: none */
 };
 
 /* The state JSON (compact) for hooks. */

@@ -106,6 +106,7 @@ int net_device_move(struct net_ctx *ctx, const char *host_name, const char *name
     if ((r = save_addresses(ctx->host, dev.index, out, err)) < 0 ||
         (r = nl_link_move(ctx->host, dev.index, host_name, ctx->netns_fd, out->name, err)) < 0)
         return error_wrap(err, r, "%s", label);
+    out->moved = true;
     /* up, as the specification asks, then the addresses (IPv6 routes need the link up) */
     r = restore(ctx->ctr, out->name, out, true, err);
     return r < 0 ? error_wrap(err, r, "%s", label) : 0;
@@ -113,6 +114,8 @@ int net_device_move(struct net_ctx *ctx, const char *host_name, const char *name
 
 int net_device_return(struct net_ctx *ctx, const struct net_moved *m, struct error **err) {
     struct nl_link dev;
+    if (!m->moved)
+        return 0;
     int r = nl_link_find(ctx->ctr, m->name, &dev, err);
     if (r != 0)
         return r < 0 ? r : 0; /* gone (a virtual device whose namespace died) */

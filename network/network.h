@@ -51,6 +51,12 @@ typedef int (*net_save_fn)(const struct net_record *rec, void *data, struct erro
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
                    struct net_record *rec, net_save_fn save, void *data, struct error **err);
 
+/* Bridge mode: none of req's addresses may be another live container's on the same bridge.
+ * others are the records of the containers of the same state root; one counts when it lives in
+ * the same namespace and its host end still exists as a port of that bridge. */
+int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const char *const *ids,
+                         const struct net_record *others, size_t n, struct error **err);
+
 /* Remove what rec records, in the caller's namespace: the host end (which takes its peer along),
  * then the bridge if hull created it and no port is left.  What is gone already is fine. */
 int net_teardown(const struct net_record *rec, struct error **err);
@@ -61,6 +67,7 @@ struct net_moved {
     char host_name[IFNAMSIZ];
     char name[IFNAMSIZ];   /* its name in the container */
     bool was_up;
+    bool moved;            /* it is in the container (what net_device_return undoes) */
     struct nl_addr *addrs; /* its permanent global addresses, saved before the move */
     size_t n_addrs;
 };

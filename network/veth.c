@@ -158,11 +158,16 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
                                          : check_host_addresses(ctx, req, err);
     if (r < 0)
         return r;
+    struct nl_link taken;
+    char label[96];
+    if ((r = nl_link_find(ctx->ctr, req->ifname, &taken, err)) <= 0)
+        return r < 0 ? r : error_new(err, EEXIST, "%s: the container has a device %s already",
+                                     net_request_label(req, "ifname", label, sizeof(label)), req->ifname);
+    if ((r = nl_link_find(ctx->host, host_ifname, &taken, err)) <= 0)
+        return r < 0 ? r : error_new(err, EEXIST, "the host end's name %s (made from the container id) is taken: by "
+                                                  "a container whose id hashes alike, or a leftover", host_ifname);
     r = nl_veth_create(ctx->host, host_ifname, req->ifname, ctx->netns_fd, req->mtu, req->has_mac ? req->mac : NULL,
                        err);
-    if (r == -EEXIST)
-        return error_wrap(err, r, "the host end's name %s (made from the container id) is taken: by a container "
-                                  "whose id hashes alike, or a leftover", host_ifname);
     if (r < 0)
         return r;
     snprintf(rec->host_ifname, sizeof(rec->host_ifname), "%s", host_ifname);
@@ -171,6 +176,33 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
     if ((r = setup_host_end(ctx, req, host_ifname, &br, err)) < 0)
         return r;
     return setup_container_end(ctx, req, err);
+}
+
+int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const char *const *ids,
+                         const struct net_record *others, size_t n, struct error **err) {
+    unsigned long long netns = net_netns_inode();
+    char label[96], buf[NET_ADDR_STRLEN];
+    for (size_t i = 0; i < n; i++) {
+        const struct net_record *o = &others[i];
+        if (o->netns != netns || strcmp(o->bridge, req->bridge) || !*o->host_ifname)
+            continue;
+        for (size_t j = 0; j < req->n_addresses; j++)
+            for (size_t k = 0; k < o->n_addresses; k++) {
+                if (!net_addr_same_ip(&req->addresses[j], &o->addresses[k]))
+                    continue;
+                struct nl_link port, br;
+                int r = nl_link_find(ctx->host, o->host_ifname, &port, err);
+                if (r == 0)
+                    r = nl_link_find(ctx->host, req->bridge, &br, err);
+                if (r < 0)
+                    return r;
+                if (r == 0 && port.master == br.index)
+                    return error_new(err, EADDRINUSE, "%s: %s is container %s's on bridge %s",
+                                     net_request_label(req, "address", label, sizeof(label)),
+                                     net_addr_format(&req->addresses[j], false, buf), ids[i], req->bridge);
+            }
+    }
+    return 0;
 }
 
 /* ---- teardown ---- */
