@@ -72,12 +72,25 @@ static char *without_gid(const char *data) {
     return out;
 }
 
-static int fs_mount(const struct oci_mount *m, int target, unsigned long flags, const char *data) {
-    char proc[PATH_FD_PROC_MAX];
+static int fs_mount(const struct oci_mount *m, const char *at, unsigned long flags, const char *data) {
     const char *source = m->source && *m->source ? m->source : m->type;
-    if (mount(source, path_fd_proc(target, proc), m->type, flags, data) < 0)
-        return -errno;
-    return 0;
+    return mount(source, at, m->type, flags, data) < 0 ? -errno : 0;
+}
+
+/* mount(2) of m at `at` ("/proc/self/fd/N"), or what stands in for it: 0 when mounted there, 1
+ * when the host's was bound on the destination instead (done, with m's attributes), or the error. */
+static int mount_or_fallback(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const char *at,
+                             unsigned long flags, const char *data, struct error **err) {
+    int r = fs_mount(m, at, flags, data);
+    if (r == -EPERM && type_is(m, "sysfs"))
+        return (r = bind_fallback(c, rootfd, m, "/sys", err)) < 0 ? r : 1;
+    if (r == -EPERM && type_is(m, "mqueue") && c->in_userns)
+        return (r = bind_fallback(c, rootfd, m, "/dev/mqueue", err)) < 0 ? r : 1;
+    if (r == -EINVAL && type_is(m, "devpts") && data && strstr(data, "gid=")) {
+        _cleanup_free_ char *d = without_gid(data);
+        r = fs_mount(m, at, flags, d);
+    }
+    return r < 0 ? error_sys(err, -r, "mount") : 0;
 }
 
 static int tmpcopyup(int below, int mnt, const struct oci_mount *m, struct error **err) {
@@ -90,6 +103,55 @@ static int tmpcopyup(int below, int mnt, const struct oci_mount *m, struct error
     if (m->flags & MS_RDONLY)
         return mounts_setattr(mnt, false, MOUNT_ATTR_RDONLY, 0, 0, err);
     return 0;
+}
+
+/* What is done to the new mount after mount(2): tmpcopyup, then m's recursive attributes and
+ * propagation. */
+static bool needs_the_new_mount(const struct oci_mount *m) {
+    return m->tmpcopyup || m->attr_set || m->attr_clr || m->propagation;
+}
+
+/* Without the new mount API (or for a destination that is this process's "/"): mount(2) in place
+ * and open the destination again by its path.  Racy: a rootfs swapped meanwhile makes that path
+ * lead elsewhere inside the rootfs (never out of it). */
+static int mount_in_place(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, int target, int below,
+                          unsigned long flags, const char *data, struct error **err) {
+    char proc[PATH_FD_PROC_MAX];
+    int r = mount_or_fallback(c, rootfd, m, path_fd_proc(target, proc), flags, data, err);
+    if (r != 0)
+        return r < 0 ? r : 0;
+    _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0)
+        return error_sys(err, -fd, "open the new mount");
+    if (m->tmpcopyup && (r = tmpcopyup(below, fd, m, err)) < 0)
+        return r;
+    return mounts_finish(fd, m, err);
+}
+
+/* The filesystem is mounted on a private staging directory (mounts_stage_open), opened there,
+ * filled (tmpcopyup), moved onto the destination by its fd, and given its attributes and
+ * propagation through that fd: what it gets is never found again by the destination's path,
+ * which the rootfs can swap for a symlink at any time. */
+static int mount_staged(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, int target, int below,
+                        unsigned long flags, const char *data, struct error **err) {
+    char at[MOUNTS_STAGE_PATH_MAX];
+    int stage = mounts_stage_is_here(target) ? -ENOSYS : mounts_stage_open(at, err);
+    if (stage == -ENOSYS)
+        return mount_in_place(c, rootfd, m, target, below, flags, data, err);
+    if (stage < 0)
+        return stage;
+    int r = mount_or_fallback(c, rootfd, m, at, flags, data, err);
+    _cleanup_close_ int fd = r == 0 ? open(at, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (r == 0 && fd < 0)
+        r = error_sys(err, errno, "open the new mount");
+    if (r == 0 && m->tmpcopyup)
+        r = tmpcopyup(below, fd, m, err);
+    if (r == 0)
+        r = mounts_move(fd, target, err);
+    mounts_stage_close(stage);
+    if (r != 0)
+        return r < 0 ? r : 0;
+    return mounts_finish(fd, m, err);
 }
 
 static int mount_fs(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, struct error **err) {
@@ -109,24 +171,12 @@ static int mount_fs(const struct rootfs_ctx *c, int rootfd, const struct oci_mou
         return error_sys(err, errno, "tmpcopyup: open the destination");
 
     unsigned long flags = mounts_fs_flags(m) & ~(unsigned long)(m->tmpcopyup ? MS_RDONLY : 0);
-    r = fs_mount(m, target, flags, data);
-    if (r == -EPERM && type_is(m, "sysfs"))
-        return bind_fallback(c, rootfd, m, "/sys", err);
-    if (r == -EPERM && type_is(m, "mqueue") && c->in_userns)
-        return bind_fallback(c, rootfd, m, "/dev/mqueue", err);
-    if (r == -EINVAL && type_is(m, "devpts") && data && strstr(data, "gid=")) {
-        _cleanup_free_ char *d = without_gid(data);
-        r = fs_mount(m, target, flags, d);
-    }
-    if (r < 0)
-        return error_sys(err, -r, "mount");
-
-    _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0);
-    if (fd < 0)
-        return error_sys(err, -fd, "open the new mount");
-    if (m->tmpcopyup && (r = tmpcopyup(below, fd, m, err)) < 0)
-        return r;
-    return mounts_finish(fd, m, err);
+    if (needs_the_new_mount(m))
+        return mount_staged(c, rootfd, m, target, below, flags, data, err);
+    /* nothing to do to it afterwards: mounted on the destination's fd, never looked up again */
+    char proc[PATH_FD_PROC_MAX];
+    r = mount_or_fallback(c, rootfd, m, path_fd_proc(target, proc), flags, data, err);
+    return r < 0 ? r : 0;
 }
 
 /* "remount": change an existing mount at the destination (flags only, for a bind). */

@@ -57,6 +57,19 @@ int mounts_bind_at(int src_fd, const char *src_path, bool recursive, int rootfd,
 /* A new tmpfs on `target` with MOUNT_ATTR_* attrs (fsmount, or mount(2)). */
 int mounts_tmpfs_at(int target, uint64_t attrs, struct error **err);
 
+/* A private mount point, to mount a filesystem on and work on it before it goes to its place: a new
+ * tmpfs (fsmount, mode 0700) attached on top of this process's "/" (before pivot_root, in the
+ * container's own mount namespace) with one empty directory in it, `path` ("/proc/self/fd/N/m").
+ * No other process can reach into that tmpfs, so nothing can swap `path` for a symlink between
+ * mount(2) and opening the new mount again through it (the rootfs can: CVE-2021-30465).  Returns
+ * the tmpfs's fd, or -ENOSYS (no error set) without the new mount API. */
+#define MOUNTS_STAGE_PATH_MAX 40
+int mounts_stage_open(char path[MOUNTS_STAGE_PATH_MAX], struct error **err);
+/* Detach the staging tmpfs (with anything still mounted in it) and close its fd. */
+void mounts_stage_close(int stage);
+/* fd (an O_PATH fd) is where mounts_stage_open attaches: this process's "/". */
+bool mounts_stage_is_here(int fd);
+
 /* Tests: take the classic mount(2) way even where the new mount API exists. */
 void mounts_disable_new_api(bool disable);
 

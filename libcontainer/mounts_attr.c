@@ -5,12 +5,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/log.h"
 #include "../base/path.h"
 #include "mounts.h"
 
@@ -220,6 +223,51 @@ int mounts_tmpfs_at(int target, uint64_t attrs, struct error **err) {
     if (mount("tmpfs", path_fd_proc(target, proc), "tmpfs", flags, NULL) < 0)
         return error_sys(err, errno, "mount a tmpfs");
     return 0;
+}
+
+int mounts_stage_open(char path[MOUNTS_STAGE_PATH_MAX], struct error **err) {
+    if (g_legacy)
+        return -ENOSYS;
+    _cleanup_close_ int fs = new_api(fsopen("tmpfs", FSOPEN_CLOEXEC));
+    if (fs == -ENOSYS)
+        return -ENOSYS;
+    if (fs < 0)
+        return error_sys(err, -fs, "staging: fsopen tmpfs");
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return error_sys(err, errno, "staging: create a tmpfs");
+    _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (mnt < 0)
+        return error_sys(err, errno, "staging: fsmount tmpfs");
+    if (mkdirat(mnt, "m", 0700) < 0)
+        return error_sys(err, errno, "staging: mkdir in the tmpfs");
+    _cleanup_close_ int top = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0)
+        return error_sys(err, errno, "staging: open /");
+    int r = mounts_move(mnt, top, err);
+    if (r < 0)
+        return error_wrap(err, r, "staging: attach the tmpfs on /");
+    snprintf(path, MOUNTS_STAGE_PATH_MAX, "/proc/self/fd/%d/m", mnt);
+    return TAKE_FD(mnt);
+}
+
+void mounts_stage_close(int stage) {
+    if (stage < 0)
+        return;
+    char proc[PATH_FD_PROC_MAX];
+    if (umount2(path_fd_proc(stage, proc), MNT_DETACH) < 0)
+        log_warn("staging: detach the tmpfs: %s", strerror(errno));
+    close(stage);
+}
+
+bool mounts_stage_is_here(int fd) {
+    struct statx a, b;
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &a) < 0 ||
+        statx(AT_FDCWD, "/", 0, STATX_INO | STATX_MNT_ID, &b) < 0)
+        return true; /* cannot tell: the caller takes the way that is right there too */
+    bool mnt_known = (a.stx_mask & b.stx_mask & STATX_MNT_ID) != 0;
+    return a.stx_ino == b.stx_ino && a.stx_dev_major == b.stx_dev_major && a.stx_dev_minor == b.stx_dev_minor &&
+           (!mnt_known || a.stx_mnt_id == b.stx_mnt_id);
 }
 
 unsigned long mounts_fs_flags(const struct oci_mount *m) {
