@@ -96,6 +96,7 @@ static void gen_linux(yajl_gen g) {
     gen_enabled(g, "apparmor", true);
     gen_enabled(g, "selinux", true);
     gen_enabled(g, "intelRdt", false);
+    gen_enabled(g, "netDevices", true);
     jg_key(g, "mountExtensions");
     yajl_gen_map_open(g);
     gen_enabled(g, "idmap", true);

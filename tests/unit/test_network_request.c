@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <yajl/yajl_tree.h>
 
 #include "../../base/util.h"
 #include "../../network/network.h"
 #include "../../network/request.h"
+#include "../../oci/oci.h"
 #include "tap.h"
 
 #define MAXKV 12
@@ -202,10 +204,20 @@ static void names_and_records(void) {
     error_free(e);
 }
 
+static void features(void) {
+    char *json = oci_features_json();
+    yajl_val root = yajl_tree_parse(json, NULL, 0);
+    const char *path[] = {"linux", "netDevices", "enabled", NULL};
+    ok(root && YAJL_IS_TRUE(yajl_tree_get(root, path, yajl_t_any)), "features: linux.netDevices.enabled is true");
+    yajl_tree_free(root);
+    free(json);
+}
+
 int main(void) {
     annotations();
     annotation_errors();
     option();
     names_and_records();
+    features();
     return tap_done();
 }
