@@ -12,12 +12,12 @@
 #include "process.h"
 
 /* With --process every attribute comes from the document: a flag that would change one is refused
- * rather than ignored. */
+ * rather than ignored.  --tty only repeats what the document's "terminal" says (conmon passes both):
+ * it is checked against the document once it is read. */
 static int refuse_with_process_file(const struct exec_opts *o, struct error **err) {
     const char *flag = o->args && o->args[0] ? "a COMMAND"
                        : o->cwd              ? "--cwd"
                        : o->env              ? "--env"
-                       : o->tty              ? "--tty"
                        : o->has_user         ? "--user"
                        : o->n_additional_gids ? "--additional-gids"
                        : o->caps             ? "--cap"
@@ -139,6 +139,11 @@ int exec_build_process(struct exec_ctx *c, struct error **err) {
         if (!p->args || !p->args[0] || !p->args[0][0]) {
             oci_process_free(p);
             return error_new(err, EINVAL, "--process %s: args: must name the program to run", o->process_file);
+        }
+        if (o->tty && !p->terminal) {
+            oci_process_free(p);
+            return error_new(err, EINVAL, "--process %s: --tty, but the document says \"terminal\": false",
+                             o->process_file);
         }
     } else {
         p = TAKE_PTR(c->spec->process);

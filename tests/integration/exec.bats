@@ -159,6 +159,10 @@ JSON
     run_hull exec --process "$TEST_DIR/process.json" --cwd / "$CID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"--cwd cannot be combined with it"* ]]
+    # --tty repeats the document's "terminal" (conmon passes both); against it, it is refused
+    run_hull exec --process "$TEST_DIR/process.json" --tty "$CID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'--tty, but the document says "terminal": false'* ]]
     echo '{"args": ["true"], "cwd": "relative"}' > "$TEST_DIR/bad.json"
     run_hull exec --process "$TEST_DIR/bad.json" "$CID"
     [ "$status" -ne 0 ]
@@ -190,6 +194,17 @@ JSON
     cat "$TEST_DIR/tty.out"
     grep -q is-a-tty "$TEST_DIR/tty.out"
     grep -Eq '^/dev/pts/[0-9]+' "$TEST_DIR/tty.out"
+    # as conmon calls it: --process with "terminal": true, and --tty besides
+    cat > "$TEST_DIR/process.json" <<'JSON'
+{"args": ["sh", "-c", "[ -t 0 ] && echo doc-is-a-tty"], "cwd": "/", "terminal": true, "env": ["PATH=/bin"]}
+JSON
+    "$bin" "$TEST_DIR/console.sock" "$TEST_DIR/tty2.out" 3>&- &
+    recv=$!
+    on_teardown "kill $recv 2>/dev/null"
+    wait_for test -S "$TEST_DIR/console.sock"
+    hull exec --process "$TEST_DIR/process.json" --tty -d --console-socket "$TEST_DIR/console.sock" "$CID"
+    wait $recv
+    grep -q doc-is-a-tty "$TEST_DIR/tty2.out"
     # a detached terminal needs the socket; a socket needs a terminal
     run_hull exec -t -d "$CID" true
     [ "$status" -ne 0 ]
