@@ -49,14 +49,14 @@ e2e_tmp() {
 }
 
 # e2e_images: the busybox image as an OCI archive (for ctr) and a docker archive (for docker load
-# and podman load) in $E2E_TMP/image, built once per run: the busybox rootfs of the integration
+# and podman load) in $E2E_TMP/image, and its rootfs.tar (for bundles made by hand), built once per run: the busybox rootfs of the integration
 # tests (tests/lib/mkrootfs.sh) tarred, `podman import`ed into a throwaway storage, `podman save`d.
 e2e_images() {
     local img=$E2E_TMP/image
-    [ -s "$img/busybox-oci.tar" ] && [ -s "$img/busybox-docker.tar" ] && return 0
+    [ -s "$img/busybox-oci.tar" ] && [ -s "$img/busybox-docker.tar" ] && [ -s "$img/rootfs.tar" ] && return 0
     (
         flock 9
-        [ -s "$img/busybox-oci.tar" ] && [ -s "$img/busybox-docker.tar" ] && exit 0
+        [ -s "$img/busybox-oci.tar" ] && [ -s "$img/busybox-docker.tar" ] && [ -s "$img/rootfs.tar" ] && exit 0
         set -e
         rm -rf "$img/build"
         mkdir -p "$img/build"
@@ -84,6 +84,7 @@ EOF
         "${pm[@]}" system reset --force >&2 2> /dev/null || true
         mv "$img/busybox-oci.tar.tmp" "$img/busybox-oci.tar"
         mv "$img/busybox-docker.tar.tmp" "$img/busybox-docker.tar"
+        mv "$img/build/rootfs.tar" "$img/rootfs.tar"
         e2e_umount_under "$img/build"
         rm -rf "$img/build"
     ) 9> "$E2E_TMP/image.lock"
@@ -150,7 +151,7 @@ e2e_dir_pids() {
         ls -l /proc/[0-9]*/root /proc/[0-9]*/cwd 2> /dev/null |
             awk -v d="$ENGINE_DIR/" '$NF == d || index($NF, d) == 1 { split($(NF-2), a, "/"); print a[3] }'
     } | sort -u | grep -vxF -e "$$" -e "$BASHPID" | while read -r p; do
-        [ -d "/proc/$p" ] && echo "$p" # not the grep, ls or awk above
+        [ ! -d "/proc/$p" ] || echo "$p" # not the grep, ls or awk above
     done
 }
 
@@ -211,6 +212,29 @@ e2e_stray_cgroups() {
         done
         [ -n "$ok" ] || echo "cgroup $d"
     done < <(e2e_cgroup_dirs)
+}
+
+# alive PID: PID is a process that has not exited (a zombie whose parent has not reaped it yet
+# is gone for this purpose).
+alive() {
+    local state
+    state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2> /dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# stop_daemon PIDFILE: SIGTERM the daemon, SIGKILL it if it is still there after 10 s.
+stop_daemon() {
+    local pid
+    pid=$(cat "$1" 2> /dev/null) || return 0
+    rm -f "$1"
+    kill "$pid" 2> /dev/null || return 0
+    local i
+    for ((i = 0; i < 100; i++)); do
+        alive "$pid" || return 0
+        sleep 0.1
+    done
+    echo "# $1: $pid still there 10 s after SIGTERM: SIGKILL" >&3
+    kill -9 "$pid" 2> /dev/null
 }
 
 # wait_for TRIES CMD...: run CMD every 0.2 s until it succeeds, at most TRIES times.

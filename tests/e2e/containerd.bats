@@ -1,0 +1,375 @@
+#!/usr/bin/env bats
+# containerd (Debian's 1.6) with its runc v2 shim driving the runtime under test, through ctr:
+# `ctr run --runc-binary RUNTIME --runc-root DIR` (the shim then calls RUNTIME --root DIR --log
+# B/log.json --log-format json create/start/exec/kill/pause/resume/ps/update/delete).
+# containerd runs in the background with its own config, root, state and sockets in ENGINE_DIR;
+# every container goes in the cgroup /CG_PARENT/ID.  ctr 1.6 has no `task update`:
+# tests/e2e/ctr-update.py makes containerd's Update call, as CRI and dockerd do.
+
+load setup
+bats_require_minimum_version 1.5.0
+
+NS=hull-e2e
+
+setup_file() {
+    e2e_setup_file containerd || return 1
+    local d=$ENGINE_DIR
+    mkdir -p "$d/vol"
+    cat > "$d/config.toml" <<EOF
+version = 2
+root = "$d/root"
+state = "$d/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$d/containerd.sock"
+[ttrpc]
+  address = "$d/containerd.sock.ttrpc"
+[debug]
+  address = ""
+  level = "info"
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$d/opt"
+EOF
+    containerd --config "$d/config.toml" > "$d/containerd.log" 2>&1 3>&- &
+    echo $! > "$d/containerd.pid"
+    wait_for 50 test -S "$d/containerd.sock" || {
+        cat "$d/containerd.log" >&2
+        return 1
+    }
+    wait_for 25 cr version > /dev/null
+    cr images import "$E2E_TMP/image/busybox-oci.tar" | sed 's/^/# /' >&3
+    # a rootfs for containers made from a whole config.json (ctr run --config)
+    mkdir -p "$d/bundle"
+    tar -C "$d/bundle" -xf "$E2E_TMP/image/rootfs.tar"
+}
+
+teardown_file() {
+    [ -n "${ENGINE_DIR:-}" ] || return 0
+    cr_remove_all
+    stop_containerd
+    e2e_teardown_file
+}
+
+teardown() {
+    cr_remove_all
+    local left
+    left=$(e2e_stray_cgroups; ls -A "$ENGINE_DIR/rt/$NS" 2> /dev/null)
+    if [ -n "$left" ]; then
+        echo "left after removing every task and container: $left" >&2
+        return 1
+    fi
+}
+
+stop_containerd() {
+    stop_daemon "$ENGINE_DIR/containerd.pid"
+}
+
+# cr ARGS...: ctr on this file's containerd and namespace
+cr_cmd=()
+cr() {
+    cr_cmd=(ctr --address "$ENGINE_DIR/containerd.sock" -n "$NS")
+    timeout --foreground -k 5 "$E2E_TIMEOUT" "${cr_cmd[@]}" "$@"
+}
+
+# RT: the options that make ctr's shim use the runtime under test
+rt_opts() {
+    echo --runc-binary "$RUNTIME_BIN" --runc-root "$ENGINE_DIR/rt"
+}
+
+# crun_ ID [OPTION...] -- COMMAND...: ctr run of the busybox image as container ID in /CG_PARENT/ID
+crun_() {
+    local id=$1 opts=()
+    shift
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        opts+=("$1")
+        shift
+    done
+    shift
+    cr run $(rt_opts) --cgroup "/$CG_PARENT/$id" "${opts[@]}" "$E2E_IMAGE" "$id" "$@"
+}
+
+# cr_config ID JQ-FILTER: a config.json (ctr oci spec, root = the extracted rootfs, cgroup
+# /CG_PARENT/ID) changed by JQ-FILTER, for `ctr run --config`: what ctr has no flag for.
+cr_config() {
+    local id=$1 filter=$2
+    cr oci spec | jq --arg root "$ENGINE_DIR/bundle" --arg cg "/$CG_PARENT/$id" \
+        ".root.path = \$root | .linux.cgroupsPath = \$cg | $filter" > "$ENGINE_DIR/$id.json"
+}
+
+cr_remove_all() {
+    local t
+    [ -f "$ENGINE_DIR/containerd.pid" ] || return 0 # stopped: ctr would wait 10 s to connect
+    for t in $(cr task ls -q 2> /dev/null); do
+        cr task delete -f "$t" > /dev/null 2>&1
+    done
+    for t in $(cr containers ls -q 2> /dev/null); do
+        cr containers rm "$t" > /dev/null 2>&1
+    done
+}
+
+# task_status ID: RUNNING, PAUSED, STOPPED...
+task_status() {
+    cr task ls | awk -v id="$1" '$1 == id { print $3 }'
+}
+
+task_pid() {
+    cr task ls | awk -v id="$1" '$1 == id { print $2 }'
+}
+
+status_is() {
+    [ "$(task_status "$1")" = "$2" ]
+}
+
+# cr_tty INPUT ARGS...: ctr ARGS under a pseudo-terminal (script(1)), INPUT as its keyboard.
+cr_tty() {
+    local input=$1
+    shift
+    cr version > /dev/null
+    local cmd
+    cmd=$(printf '%q ' "${cr_cmd[@]}" "$@")
+    printf '%s' "$input" | timeout -k 5 "$E2E_TIMEOUT" script -eqc "$cmd" /dev/null
+}
+
+@test "containerd: run --rm prints the output and returns the exit code" {
+    run crun_ c --rm -- sh -c 'echo "hello from $(cat /etc/hostname)"; echo to-stderr >&2; exit 3'
+    echo "$output"
+    [ "$status" -eq 3 ]
+    [[ $output == *"hello from hull"* ]]
+    [[ $output == *to-stderr* ]]
+    run crun_ c --rm -- true
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+}
+
+@test "containerd: run -d, then kill TERM: the handler runs; only stdio reaches the container" {
+    crun_ c -d -- sh -c 'trap "echo got TERM; exit 7" TERM; while :; do sleep 0.1; done'
+    wait_for 25 status_is c RUNNING
+    pid=$(task_pid c)
+    [ -d "/proc/$pid" ]
+    grep -qx "$pid" "/sys/fs/cgroup/pids/$CG_PARENT/c/cgroup.procs"
+    # the shim's descriptors (its socket is fd 3 in the runtime) stay out of the container
+    run ls "/proc/$pid/fd"
+    [ "$(echo $output)" = "0 1 2" ]
+    run cr task kill -s SIGTERM c
+    [ "$status" -eq 0 ]
+    wait_for 50 status_is c STOPPED
+    run cr task delete c
+    [[ $output == *"exit code 7"* ]]
+}
+
+@test "containerd: stop with a grace period: TERM ignored, KILL after it" {
+    crun_ c -d -- sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+    wait_for 25 status_is c RUNNING
+    cr task kill -s SIGTERM c
+    sleep 1
+    status_is c RUNNING
+    cr task kill -s SIGKILL c
+    wait_for 50 status_is c STOPPED
+    run cr task delete c
+    [[ $output == *"exit code 137"* ]]
+}
+
+@test "containerd: exec runs in the container's namespaces and returns the exit code" {
+    crun_ c -d -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    run cr task exec --exec-id e1 c sh -c 'for f in /proc/1/ns/pid /proc/self/ns/pid /proc/1/ns/mnt /proc/self/ns/mnt; do readlink $f; done; tr "\0" " " < /proc/1/cmdline'
+    [ "$status" -eq 0 ]
+    echo "$output"
+    l=($output)
+    [ "${l[0]}" = "${l[1]}" ]
+    [ "${l[2]}" = "${l[3]}" ]
+    [ "${l[4]} ${l[5]}" = "sleep 1000" ]
+    run cr task exec --exec-id e2 c sh -c 'exit 4'
+    [ "$status" -eq 4 ]
+    run cr task exec --exec-id e3 --cwd /tmp --user 1000 c sh -c 'echo "$PWD $(id -u)"'
+    [ "$output" = "/tmp 1000" ]
+}
+
+@test "containerd: exec -d leaves the process running; task ps lists it" {
+    crun_ c -d -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    run cr task exec -d --exec-id bg c sh -c 'echo detached > /tmp/marker; exec sleep 999'
+    [ "$status" -eq 0 ]
+    wait_for 25 cr task exec --exec-id chk1 c test -s /tmp/marker
+    run cr task exec --exec-id chk2 c ps -o args
+    [[ $output == *"sleep 999"* ]]
+    # ps --format json through the shim: the init and the exec'd process
+    run cr task ps c
+    echo "$output"
+    [ "${#lines[@]}" -eq 3 ]
+}
+
+@test "containerd: exec -t relays a terminal both ways and returns the exit code" {
+    crun_ c -d -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    run cr_tty $'tty; echo "typed-$((2 + 3))"; exit 5\n' task exec -t --exec-id it c sh
+    echo "$output"
+    [ "$status" -eq 5 ]
+    [[ $output == *"/dev/pts/"* ]]
+    [[ $output == *"typed-5"* ]]
+}
+
+@test "containerd: run -t gives the process a terminal" {
+    run cr_tty '' run -t --rm $(rt_opts) --cgroup "/$CG_PARENT/c" "$E2E_IMAGE" c \
+        sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 6'
+    echo "$output"
+    [ "$status" -eq 6 ]
+    [[ $output == *"/dev/"* ]]
+    [[ $output == *both-tty* ]]
+}
+
+@test "containerd: kill -s USR1 is delivered to the container's process" {
+    crun_ c -d -- sh -c 'trap "echo got USR1 > /tmp/usr1" USR1; while :; do sleep 0.1; done'
+    wait_for 25 status_is c RUNNING
+    sleep 0.3
+    run cr task kill -s SIGUSR1 c
+    [ "$status" -eq 0 ]
+    wait_for 25 cr task exec --exec-id chk1 c test -s /tmp/usr1
+    run cr task exec --exec-id chk2 c cat /tmp/usr1
+    [ "$output" = "got USR1" ]
+    status_is c RUNNING
+    # --all: every process of the container
+    run cr task kill -a -s SIGKILL c
+    [ "$status" -eq 0 ]
+    wait_for 50 status_is c STOPPED
+}
+
+@test "containerd: pause freezes the task, resume thaws it" {
+    crun_ c -d -- sh -c 'i=0; while :; do i=$((i + 1)); echo $i > /tmp/tick; sleep 0.05; done'
+    wait_for 25 status_is c RUNNING
+    run cr task pause c
+    [ "$status" -eq 0 ]
+    status_is c PAUSED
+    [ "$(cat "/sys/fs/cgroup/freezer/$CG_PARENT/c/freezer.state")" = FROZEN ]
+    run cr task resume c
+    [ "$status" -eq 0 ]
+    status_is c RUNNING
+    [ "$(cat "/sys/fs/cgroup/freezer/$CG_PARENT/c/freezer.state")" = THAWED ]
+    a=$(cr task exec --exec-id t1 c cat /tmp/tick)
+    sleep 0.3
+    b=$(cr task exec --exec-id t2 c cat /tmp/tick)
+    [ "$a" != "$b" ]
+}
+
+@test "containerd: Update of memory on a running task (update --resources -)" {
+    crun_ c -d --memory-limit 134217728 -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    [ "$(cat "/sys/fs/cgroup/memory/$CG_PARENT/c/memory.limit_in_bytes")" = 134217728 ]
+    run "$BATS_TEST_DIRNAME/ctr-update.py" "$ENGINE_DIR/containerd.sock" "$NS" c '{"memory": {"limit": 67108864}}'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat "/sys/fs/cgroup/memory/$CG_PARENT/c/memory.limit_in_bytes")" = 67108864 ]
+    status_is c RUNNING
+}
+
+@test "containerd: --memory-limit and a pids limit are in force in the container" {
+    run crun_ c --rm --memory-limit 33554432 -- sh -c 'cat /proc/self/cgroup'
+    [ "$status" -eq 0 ]
+    [[ $output == *"memory:/$CG_PARENT/c"* ]]
+    crun_ c -d --memory-limit 33554432 -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    [ "$(cat "/sys/fs/cgroup/memory/$CG_PARENT/c/memory.limit_in_bytes")" = 33554432 ]
+    cr task delete -f c > /dev/null 2>&1
+    cr containers rm c
+    # ctr has no pids flag: the whole config.json, root.path absolute
+    cr_config p '.linux.resources.pids = {"limit": 20} | .process.args = ["/bin/sh", "-c",
+        "n=0; for i in $(seq 40); do sleep 3 & [ $? = 0 ] && n=$((n+1)); done; wait; echo forks=$n"]'
+    run cr run $(rt_opts) --config "$ENGINE_DIR/p.json" p
+    echo "$output"
+    [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
+}
+
+@test "containerd: --read-only makes the root file system read-only" {
+    run crun_ c --rm --read-only -- sh -c 'touch /newfile; echo "rc=$?"; awk "\$5 == \"/\" { print \$6 }" /proc/self/mountinfo'
+    echo "$output"
+    [[ $output == *"Read-only file system"* ]]
+    [[ $output == *"rc=1"* ]]
+    [[ ${lines[-1]} == ro,* ]]
+}
+
+@test "containerd: a bind mount with ro is read-only" {
+    echo from-host > "$ENGINE_DIR/vol/file"
+    run crun_ c --rm --mount "type=bind,src=$ENGINE_DIR/vol,dst=/data,options=rbind:ro" -- \
+        sh -c 'cat /data/file; echo x > /data/file; echo "rc=$?"; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
+    echo "$output"
+    [ "${lines[0]}" = from-host ]
+    [[ $output == *"Read-only file system"* ]]
+    [[ $output == *"rc=1"* ]]
+    [[ ${lines[-1]} == ro,* ]]
+    [ "$(cat "$ENGINE_DIR/vol/file")" = from-host ]
+}
+
+@test "containerd: --cap-add and --cap-drop change the sets" {
+    run crun_ c --rm --cap-add CAP_NET_ADMIN --cap-drop CAP_CHOWN -- sh -c 'grep CapEff /proc/self/status; touch /tmp/f; chown 1 /tmp/f; echo "rc=$?"'
+    echo "$output"
+    eff=$(awk '/^CapEff/ { print $2 }' <<< "$output")
+    [ $((0x$eff & (1 << 12))) -ne 0 ] # CAP_NET_ADMIN added
+    [ $((0x$eff & 1)) -eq 0 ]         # CAP_CHOWN dropped
+    [[ $output == *"rc=1"* ]]
+}
+
+@test "containerd: the process runs as the config's user" {
+    cr_config u '.process.user = {"uid": 1000, "gid": 1001} | .process.args = ["/bin/sh", "-c",
+        "id -u; id -g; grep -E \"^(Uid|Gid):\" /proc/self/status"]'
+    run cr run --rm $(rt_opts) --config "$ENGINE_DIR/u.json" u
+    echo "$output"
+    [ "${lines[0]}" = 1000 ]
+    [ "${lines[1]}" = 1001 ]
+    [ "${lines[2]}" = "Uid:	1000	1000	1000	1000" ]
+    [ "${lines[3]}" = "Gid:	1001	1001	1001	1001" ]
+}
+
+@test "containerd: a stopped task's container starts again (restart)" {
+    crun_ c -d -- sh -c 'echo boot >> /tmp/boots; exec sleep 1000'
+    wait_for 25 status_is c RUNNING
+    pid1=$(task_pid c)
+    cr task kill -s SIGKILL c
+    wait_for 50 status_is c STOPPED
+    cr task delete c 2> /dev/null
+    run cr task start -d c
+    [ "$status" -eq 0 ]
+    wait_for 25 status_is c RUNNING
+    [ "$(task_pid c)" != "$pid1" ]
+    run cr task exec --exec-id n c wc -l /tmp/boots
+    [ "$output" = "2 /tmp/boots" ]
+}
+
+@test "containerd: task delete -f removes a running task, its processes and its cgroup" {
+    crun_ c -d -- sleep 1000
+    wait_for 25 status_is c RUNNING
+    pid=$(task_pid c)
+    [ -d "/sys/fs/cgroup/memory/$CG_PARENT/c" ]
+    run cr task delete -f c
+    [ "$status" -eq 0 ]
+    run task_status c
+    [ -z "$output" ]
+    [ ! -d "/proc/$pid" ] || [ "$(awk '/^State/ {print $2}' "/proc/$pid/status")" = Z ]
+    [ ! -d "/sys/fs/cgroup/memory/$CG_PARENT/c" ]
+    [ ! -d "/sys/fs/cgroup/pids/$CG_PARENT/c" ]
+    run cr containers rm c
+    [ "$status" -eq 0 ]
+}
+
+@test "containerd: a missing executable is an error the user sees, from create" {
+    run crun_ c --rm -- /nonexistent-binary
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"/nonexistent-binary"* ]]
+    [[ ${output,,} == *"no such file or directory"* || ${output,,} == *"not found"* ]]
+    run task_status c
+    [ -z "$output" ]
+}
+
+@test "containerd: nothing is left behind once containerd stops" {
+    cr_remove_all
+    stop_containerd
+    run e2e_leftovers
+    echo "$output"
+    [ -z "$output" ]
+    [ -z "$(ls -A "$ENGINE_DIR/rt/$NS" 2> /dev/null)" ]
+}
