@@ -5,7 +5,10 @@
 #include <linux/veth.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rtnl.h"
 
@@ -43,6 +46,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l) {
     l->flags = ifi->ifi_flags;
     copy_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
     copy_str(l->alias, sizeof(l->alias), tb[IFLA_IFALIAS]);
+    if (tb[IFLA_OPERSTATE] && mnl_attr_validate(tb[IFLA_OPERSTATE], MNL_TYPE_U8) == 0)
+        l->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
     if (tb[IFLA_MASTER] && mnl_attr_validate(tb[IFLA_MASTER], MNL_TYPE_U32) == 0)
         l->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
     if (tb[IFLA_LINKINFO]) {
@@ -126,6 +131,24 @@ int nl_link_up(struct nl_conn *c, int index, const char *name, struct error **er
     return nl_request(c, nlh, NULL, NULL, what, err);
 }
 
+int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (unsigned delay_us = 50;; delay_us = delay_us < 10000 ? delay_us * 2 : delay_us) {
+        struct nl_link l;
+        int r = nl_link_find(c, name, &l, err);
+        if (r != 0)
+            return r < 0 ? r : error_new(err, ENODEV, "wait for %s to come up: it is gone", name);
+        if (l.operstate == 6 /* IF_OPER_UP: linux/if.h clashes with net/if.h */)
+            return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= 5)
+            return error_new(err, ETIMEDOUT, "wait for %s to come up: still not running after 5 s (operstate %u)",
+                             name, l.operstate);
+        usleep(delay_us);
+    }
+}
+
 int nl_link_set_master(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
                        struct error **err) {
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_NEWLINK, 0);
@@ -201,6 +224,13 @@ int nl_bridge_create(struct nl_conn *c, const char *name, const char *alias, str
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     put_ifinfo(nlh, 0);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    /* A MAC of its own: without one a bridge takes its ports' lowest, and changes it when that
+     * port goes, which leaves the other containers' ARP entries for its address stale. */
+    unsigned char mac[6];
+    if (getrandom(mac, sizeof(mac), 0) == (ssize_t)sizeof(mac)) {
+        mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+        mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
+    }
     struct nlattr *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
     mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
     mnl_attr_nest_end(nlh, linkinfo);

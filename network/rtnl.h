@@ -17,6 +17,7 @@ struct nl_link {
     char alias[64];  /* IFLA_IFALIAS */
     int master;      /* IFLA_MASTER: the bridge it is a port of (0: none) */
     unsigned flags;  /* IFF_* */
+    unsigned char operstate; /* IFLA_OPERSTATE: IF_OPER_UP once the kernel's linkwatch has run */
 };
 
 /* A link by name: 0 and *out when found, 1 when there is none (no error set), < 0 on error. */
@@ -26,6 +27,10 @@ typedef void (*nl_link_fn)(const struct nl_link *l, void *data);
 int nl_link_list(struct nl_conn *c, nl_link_fn fn, void *data, struct error **err);
 
 int nl_link_up(struct nl_conn *c, int index, const char *name, struct error **err);
+/* Wait (up to 5 s) until the link is operationally up.  A veth end that gets its carrier when
+ * its peer comes up is only activated (its qdisc attached: until then it drops what it sends)
+ * and marked up by the kernel's linkwatch work, a moment later. */
+int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err);
 int nl_link_set_master(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
                        struct error **err);
 /* Delete a link; one that is already gone (ENODEV) is fine (returns 1). */

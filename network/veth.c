@@ -148,7 +148,7 @@ static int setup_container_end(struct net_ctx *ctx, const struct net_request *re
     for (size_t i = 0; i < req->n_gateways; i++)
         if ((r = nl_route_default(ctx->ctr, l.index, req->ifname, &req->gateways[i], err)) < 0)
             return r;
-    return 0;
+    return nl_link_wait_running(ctx->ctr, req->ifname, err);
 }
 
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
@@ -173,9 +173,9 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
     snprintf(rec->host_ifname, sizeof(rec->host_ifname), "%s", host_ifname);
     if ((r = save(rec, data, err)) < 0)
         return r;
-    if ((r = setup_host_end(ctx, req, host_ifname, &br, err)) < 0)
+    if ((r = setup_host_end(ctx, req, host_ifname, &br, err)) < 0 || (r = setup_container_end(ctx, req, err)) < 0)
         return r;
-    return setup_container_end(ctx, req, err);
+    return nl_link_wait_running(ctx->host, host_ifname, err);
 }
 
 int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const char *const *ids,
