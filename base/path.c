@@ -182,6 +182,20 @@ static char *follow_dangling(int dir, const char *name, const char *link_dir, co
     return xasprintf("%s/%s/%s", link_dir, target, rest);
 }
 
+/* A name just made (or found existing) in dir that its path from the root does not reach: the
+ * rootfs may have swapped a directory on that path for a symlink since dir was opened.  What is
+ * in dir under that name now, unless it is a symlink (then, or when missing, -ENOENT), opened
+ * O_PATH | flags without following it: it is inside the root as dir is. */
+static int existing_in(int dir, const char *name, int flags) {
+    int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | flags);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode))
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -ENOENT;
+}
+
 static int mkdir_in_root(int rootfd, const char *path, mode_t mode, int *links, struct error **err) {
     _cleanup_close_ int cur = path_open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
     if (cur < 0)
@@ -204,6 +218,8 @@ static int mkdir_in_root(int rootfd, const char *path, mode_t mode, int *links, 
             if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
                 return error_sys(err, errno, "mkdir %s in the rootfs", prefix);
             fd = path_open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+            if (fd == -ENOENT)
+                fd = existing_in(cur, comp, O_DIRECTORY);
             if (fd == -ENOENT) {
                 _cleanup_free_ char *next = follow_dangling(cur, comp, parent, p, links, err);
                 return next ? mkdir_in_root(rootfd, next, mode, links, err) : -ENOENT;
@@ -258,6 +274,8 @@ static int create_in_root(int rootfd, const char *path, bool dir, int *links, st
     if (r < 0 && errno != EEXIST)
         return error_sys(err, errno, "create %s %s in the rootfs", dir ? "directory" : "file", path);
     fd = path_open_in_root(rootfd, path, O_PATH, 0);
+    if (fd == -ENOENT)
+        fd = existing_in(parent, name, 0);
     if (fd == -ENOENT) {
         _cleanup_free_ char *pdir = NULL, *last = NULL;
         split_parent(path, &pdir, &last);
