@@ -87,13 +87,14 @@ static int memory_limit_swap(struct cg_hierarchy *h, const struct oci_resources 
     return r;
 }
 
+/* A reservation or kernelTCP of 0 is "not set", as in runc. */
 static int apply_memory(struct cg_hierarchy *h, const struct oci_resources *res, struct error **err) {
     if (!res->memory.present)
         return 0;
     int r = memory_limit_swap(h, res, err);
-    if (r >= 0 && res->memory.has_reservation)
+    if (r >= 0 && res->memory.has_reservation && res->memory.reservation != 0)
         r = set_i64(h, MEM("reservation"), "memory.soft_limit_in_bytes", res->memory.reservation, err);
-    if (r >= 0 && res->memory.has_kernel_tcp)
+    if (r >= 0 && res->memory.has_kernel_tcp && res->memory.kernel_tcp != 0)
         r = set_i64(h, MEM("kernelTCP"), "memory.kmem.tcp.limit_in_bytes", res->memory.kernel_tcp, err);
     if (r >= 0 && res->memory.has_swappiness) {
         if (res->memory.swappiness > 100)
@@ -124,12 +125,13 @@ static int cpu_shares(struct cg_hierarchy *h, uint64_t shares, struct error **er
     return 0;
 }
 
-/* period and burst before quota; either may be refused until the quota is written (the new
+/* A quota or period of 0 is "not set", as in runc (docker update sends 0 for what was not given).
+ * period and burst before quota; either may be refused until the quota is written (the new
  * period would exceed the parent's quota): then retried after it. */
 static int cpu_cfs(struct cg_hierarchy *h, const struct oci_resources *res, struct error **err) {
-    bool quota = res->cpu.has_quota, period_later = false, burst_later = false;
+    bool quota = res->cpu.has_quota && res->cpu.quota != 0, period_later = false, burst_later = false;
     int r = 0;
-    if (res->cpu.has_period)
+    if (res->cpu.has_period && res->cpu.period != 0)
         r = set_or_defer(h, CPU("period"), "cpu.cfs_period_us", (int64_t)res->cpu.period, quota, &period_later, err);
     if (r >= 0 && res->cpu.has_burst)
         r = set_or_defer(h, CPU("burst"), "cpu.cfs_burst_us", (int64_t)res->cpu.burst, quota, &burst_later, err);
@@ -142,12 +144,12 @@ static int cpu_cfs(struct cg_hierarchy *h, const struct oci_resources *res, stru
     return r;
 }
 
-/* rt_runtime_us must stay <= rt_period_us: period first, retried after the runtime when the
- * kernel refuses it. */
+/* 0 is "not set" for both, as in runc.  rt_runtime_us must stay <= rt_period_us: period first,
+ * retried after the runtime when the kernel refuses it. */
 static int cpu_rt(struct cg_hierarchy *h, const struct oci_resources *res, struct error **err) {
-    bool runtime = res->cpu.has_realtime_runtime, period_later = false;
+    bool runtime = res->cpu.has_realtime_runtime && res->cpu.realtime_runtime != 0, period_later = false;
     int r = 0;
-    if (res->cpu.has_realtime_period)
+    if (res->cpu.has_realtime_period && res->cpu.realtime_period != 0)
         r = set_or_defer(h, CPU("realtimePeriod"), "cpu.rt_period_us", (int64_t)res->cpu.realtime_period, runtime,
                          &period_later, err);
     if (r >= 0 && runtime)
@@ -160,7 +162,8 @@ static int cpu_rt(struct cg_hierarchy *h, const struct oci_resources *res, struc
 static int apply_cpu(struct cg_hierarchy *h, const struct oci_resources *res, struct error **err) {
     if (!res->cpu.present)
         return 0;
-    int r = res->cpu.has_shares ? cpu_shares(h, res->cpu.shares, err) : 0;
+    /* 0 is "not set", as in runc and on v2: docker sends shares 0 when --cpu-shares is not given */
+    int r = res->cpu.has_shares && res->cpu.shares != 0 ? cpu_shares(h, res->cpu.shares, err) : 0;
     if (r >= 0)
         r = cpu_cfs(h, res, err);
     if (r >= 0 && res->cpu.has_idle)

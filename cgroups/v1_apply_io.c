@@ -54,11 +54,12 @@ int v1_apply_blkio(struct cg_hierarchy *h, const struct oci_resources *res, stru
     if (!res->block_io.present)
         return 0;
     int r = 0;
-    if (res->block_io.has_weight) {
+    /* 0 is "not set", as in runc and on v2: docker sends weight 0 when --blkio-weight is not given */
+    if (res->block_io.has_weight && res->block_io.weight != 0) {
         _cleanup_free_ char *v = xasprintf("%u", res->block_io.weight);
         r = cg_fs_set(h, BLKIO("weight"), has_cfq_weight(h) ? "blkio.weight" : "blkio.bfq.weight", v, err);
     }
-    if (r >= 0 && res->block_io.has_leaf_weight) {
+    if (r >= 0 && res->block_io.has_leaf_weight && res->block_io.leaf_weight != 0) {
         _cleanup_free_ char *v = xasprintf("%u", res->block_io.leaf_weight);
         r = cg_fs_set(h, BLKIO("leafWeight"), "blkio.leaf_weight", v, err);
     }

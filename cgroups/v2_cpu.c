@@ -33,9 +33,10 @@ static int read_cpu_max(const struct cg_hierarchy *h, char **quota, uint64_t *pe
     return 0;
 }
 
-/* "QUOTA PERIOD"; the one not given is kept from the current cpu.max. */
+/* "QUOTA PERIOD"; the one not given is kept from the current cpu.max.  A quota of 0 is "not set",
+ * as in runc (docker update sends quota 0 and period 0 when neither was given). */
 static int set_max(const struct cg_hierarchy *h, const struct oci_resources *r, struct error **err) {
-    bool quota = r->cpu.has_quota, period = r->cpu.has_period && r->cpu.period != 0;
+    bool quota = r->cpu.has_quota && r->cpu.quota != 0, period = r->cpu.has_period && r->cpu.period != 0;
     if (!quota && !period)
         return 0;
     _cleanup_free_ char *cur_quota = NULL;

@@ -631,3 +631,12 @@ res_recvtty() {
     grep -qx ZERO-OK <<< "$output"
     [ "$(grep -cx '[34]' <<< "$output")" -eq 2 ]
 }
+
+@test "resources: the zeros docker sends for unset values (cpu.shares, blockIO.weight, memory.reservation) are not written" {
+    update_config '.linux.resources.cpu = {"shares": 0, "quota": 0, "period": 0}
+        | .linux.resources.blockIO = {"weight": 0}
+        | .linux.resources.memory = {"disableOOMKiller": false, "reservation": 0}'
+    run_container 'exit 0'
+    echo "$output"
+    [ "$status" -eq 0 ]
+}

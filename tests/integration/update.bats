@@ -317,3 +317,23 @@ update_ok() {
     run_hull update --pids-limit 5
     [ "$status" -ne 0 ]
 }
+
+@test "update: the zeros docker sends for what was not given (cpu quota and period, shares, blkio weight, reservation) change nothing" {
+    start_sleeper '.linux.resources.cpu = {"shares": 512, "quota": 25000, "period": 50000}'
+    d=$(cg_dir cpu)
+    m=$(cg_dir memory)
+    # what dockerd sends for `docker update --memory 64m` (toContainerdResources)
+    echo '{"cpu": {"cpus": "", "mems": "", "period": 0, "quota": 0, "shares": 0},
+           "memory": {"limit": 67108864, "reservation": 0}, "blockIO": {"weight": 0}}' > "$TEST_DIR/r.json"
+    update_ok --resources "$TEST_DIR/r.json"
+    if cg_on_v2 cpu; then
+        expect_file "$d/cpu.max" "25000 50000"
+        expect_file "$d/cpu.weight" 20
+        expect_file "$m/memory.max" 67108864
+    else
+        expect_file "$d/cpu.cfs_quota_us" 25000
+        expect_file "$d/cpu.cfs_period_us" 50000
+        expect_file "$d/cpu.shares" 512
+        expect_file "$m/memory.limit_in_bytes" 67108864
+    fi
+}
