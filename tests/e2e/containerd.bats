@@ -3,7 +3,9 @@
 # `ctr run --runc-binary RUNTIME --runc-root DIR` (the shim then calls RUNTIME --root DIR --log
 # B/log.json --log-format json create/start/exec/kill/pause/resume/ps/update/delete).
 # containerd runs in the background with its own config, root, state and sockets in ENGINE_DIR;
-# every container goes in the cgroup /CG_PARENT/ID.  ctr 1.6 has no `task update`:
+# every container goes in the cgroup /CG_PARENT/ID, ctr's FIFOs in ENGINE_DIR/fifo (--fifo-dir).
+# containerd 1.6 puts its shims' sockets in /run/containerd/s whatever its state dir: run.sh
+# removes that directory when it made it.  ctr 1.6 has no `task update`:
 # tests/e2e/ctr-update.py makes containerd's Update call, as CRI and dockerd do.
 
 load setup
@@ -58,7 +60,7 @@ teardown_file() {
 teardown() {
     cr_remove_all
     local left
-    left=$(e2e_stray_cgroups; ls -A "$ENGINE_DIR/rt/$NS" 2> /dev/null)
+    left=$(e2e_stray_cgroups; runtime_states "$ENGINE_DIR/rt/$NS")
     if [ -n "$left" ]; then
         echo "left after removing every task and container: $left" >&2
         return 1
@@ -76,7 +78,12 @@ cr() {
     timeout --foreground -k 5 "$E2E_TIMEOUT" "${cr_cmd[@]}" "$@"
 }
 
-# RT: the options that make ctr's shim use the runtime under test
+# cx ARGS...: ctr task exec, its FIFOs in ENGINE_DIR
+cx() {
+    cr task exec --fifo-dir "$ENGINE_DIR/fifo" "$@"
+}
+
+# rt_opts: the options that make ctr's shim use the runtime under test
 rt_opts() {
     echo --runc-binary "$RUNTIME_BIN" --runc-root "$ENGINE_DIR/rt"
 }
@@ -90,7 +97,7 @@ crun_() {
         shift
     done
     shift
-    cr run $(rt_opts) --cgroup "/$CG_PARENT/$id" "${opts[@]}" "$E2E_IMAGE" "$id" "$@"
+    cr run --fifo-dir "$ENGINE_DIR/fifo" $(rt_opts) --cgroup "/$CG_PARENT/$id" "${opts[@]}" "$E2E_IMAGE" "$id" "$@"
 }
 
 # cr_config ID JQ-FILTER: a config.json (ctr oci spec, root = the extracted rootfs, cgroup
@@ -177,26 +184,26 @@ cr_tty() {
 @test "containerd: exec runs in the container's namespaces and returns the exit code" {
     crun_ c -d -- sleep 1000
     wait_for 25 status_is c RUNNING
-    run cr task exec --exec-id e1 c sh -c 'for f in /proc/1/ns/pid /proc/self/ns/pid /proc/1/ns/mnt /proc/self/ns/mnt; do readlink $f; done; tr "\0" " " < /proc/1/cmdline'
+    run cx --exec-id e1 c sh -c 'for f in /proc/1/ns/pid /proc/self/ns/pid /proc/1/ns/mnt /proc/self/ns/mnt; do readlink $f; done; tr "\0" " " < /proc/1/cmdline'
     [ "$status" -eq 0 ]
     echo "$output"
     l=($output)
     [ "${l[0]}" = "${l[1]}" ]
     [ "${l[2]}" = "${l[3]}" ]
     [ "${l[4]} ${l[5]}" = "sleep 1000" ]
-    run cr task exec --exec-id e2 c sh -c 'exit 4'
+    run cx --exec-id e2 c sh -c 'exit 4'
     [ "$status" -eq 4 ]
-    run cr task exec --exec-id e3 --cwd /tmp --user 1000 c sh -c 'echo "$PWD $(id -u)"'
+    run cx --exec-id e3 --cwd /tmp --user 1000 c sh -c 'echo "$PWD $(id -u)"'
     [ "$output" = "/tmp 1000" ]
 }
 
 @test "containerd: exec -d leaves the process running; task ps lists it" {
     crun_ c -d -- sleep 1000
     wait_for 25 status_is c RUNNING
-    run cr task exec -d --exec-id bg c sh -c 'echo detached > /tmp/marker; exec sleep 999'
+    run cx -d --exec-id bg c sh -c 'echo detached > /tmp/marker; exec sleep 999'
     [ "$status" -eq 0 ]
-    wait_for 25 cr task exec --exec-id chk1 c test -s /tmp/marker
-    run cr task exec --exec-id chk2 c ps -o args
+    wait_for 25 cx --exec-id chk1 c test -s /tmp/marker
+    run cx --exec-id chk2 c ps -o args
     [[ $output == *"sleep 999"* ]]
     # ps --format json through the shim: the init and the exec'd process
     run cr task ps c
@@ -207,7 +214,7 @@ cr_tty() {
 @test "containerd: exec -t relays a terminal both ways and returns the exit code" {
     crun_ c -d -- sleep 1000
     wait_for 25 status_is c RUNNING
-    run cr_tty $'tty; echo "typed-$((2 + 3))"; exit 5\n' task exec -t --exec-id it c sh
+    run cr_tty $'tty; echo "typed-$((2 + 3))"; exit 5\n' task exec --fifo-dir "$ENGINE_DIR/fifo" -t --exec-id it c sh
     echo "$output"
     [ "$status" -eq 5 ]
     [[ $output == *"/dev/pts/"* ]]
@@ -215,7 +222,7 @@ cr_tty() {
 }
 
 @test "containerd: run -t gives the process a terminal" {
-    run cr_tty '' run -t --rm $(rt_opts) --cgroup "/$CG_PARENT/c" "$E2E_IMAGE" c \
+    run cr_tty '' run --fifo-dir "$ENGINE_DIR/fifo" -t --rm $(rt_opts) --cgroup "/$CG_PARENT/c" "$E2E_IMAGE" c \
         sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 6'
     echo "$output"
     [ "$status" -eq 6 ]
@@ -229,8 +236,8 @@ cr_tty() {
     sleep 0.3
     run cr task kill -s SIGUSR1 c
     [ "$status" -eq 0 ]
-    wait_for 25 cr task exec --exec-id chk1 c test -s /tmp/usr1
-    run cr task exec --exec-id chk2 c cat /tmp/usr1
+    wait_for 25 cx --exec-id chk1 c test -s /tmp/usr1
+    run cx --exec-id chk2 c cat /tmp/usr1
     [ "$output" = "got USR1" ]
     status_is c RUNNING
     # --all: every process of the container
@@ -250,9 +257,9 @@ cr_tty() {
     [ "$status" -eq 0 ]
     status_is c RUNNING
     [ "$(cat "/sys/fs/cgroup/freezer/$CG_PARENT/c/freezer.state")" = THAWED ]
-    a=$(cr task exec --exec-id t1 c cat /tmp/tick)
+    a=$(cx --exec-id t1 c cat /tmp/tick)
     sleep 0.3
-    b=$(cr task exec --exec-id t2 c cat /tmp/tick)
+    b=$(cx --exec-id t2 c cat /tmp/tick)
     [ "$a" != "$b" ]
 }
 
@@ -279,28 +286,28 @@ cr_tty() {
     # ctr has no pids flag: the whole config.json, root.path absolute
     cr_config p '.linux.resources.pids = {"limit": 20} | .process.args = ["/bin/sh", "-c",
         "n=0; for i in $(seq 40); do sleep 3 & [ $? = 0 ] && n=$((n+1)); done; wait; echo forks=$n"]'
-    run cr run $(rt_opts) --config "$ENGINE_DIR/p.json" p
+    run cr run --fifo-dir "$ENGINE_DIR/fifo" $(rt_opts) --config "$ENGINE_DIR/p.json" p
     echo "$output"
     [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
 }
 
 @test "containerd: --read-only makes the root file system read-only" {
-    run crun_ c --rm --read-only -- sh -c 'touch /newfile; echo "rc=$?"; awk "\$5 == \"/\" { print \$6 }" /proc/self/mountinfo'
+    run crun_ c --rm --read-only -- sh -c 'touch /newfile 2>&1; echo "rc=$?"; awk "\$5 == \"/\" { print \$6 }" /proc/self/mountinfo'
     echo "$output"
     [[ $output == *"Read-only file system"* ]]
     [[ $output == *"rc=1"* ]]
-    [[ ${lines[-1]} == ro,* ]]
+    grep -q '^ro,' <<< "$output"
 }
 
 @test "containerd: a bind mount with ro is read-only" {
     echo from-host > "$ENGINE_DIR/vol/file"
     run crun_ c --rm --mount "type=bind,src=$ENGINE_DIR/vol,dst=/data,options=rbind:ro" -- \
-        sh -c 'cat /data/file; echo x > /data/file; echo "rc=$?"; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
+        sh -c 'cat /data/file; { echo x > /data/file; } 2>&1; echo "rc=$?"; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
     echo "$output"
-    [ "${lines[0]}" = from-host ]
+    grep -qx from-host <<< "$output"
     [[ $output == *"Read-only file system"* ]]
     [[ $output == *"rc=1"* ]]
-    [[ ${lines[-1]} == ro,* ]]
+    grep -q '^ro,' <<< "$output"
     [ "$(cat "$ENGINE_DIR/vol/file")" = from-host ]
 }
 
@@ -316,7 +323,7 @@ cr_tty() {
 @test "containerd: the process runs as the config's user" {
     cr_config u '.process.user = {"uid": 1000, "gid": 1001} | .process.args = ["/bin/sh", "-c",
         "id -u; id -g; grep -E \"^(Uid|Gid):\" /proc/self/status"]'
-    run cr run --rm $(rt_opts) --config "$ENGINE_DIR/u.json" u
+    run cr run --fifo-dir "$ENGINE_DIR/fifo" --rm $(rt_opts) --config "$ENGINE_DIR/u.json" u
     echo "$output"
     [ "${lines[0]}" = 1000 ]
     [ "${lines[1]}" = 1001 ]
@@ -331,11 +338,11 @@ cr_tty() {
     cr task kill -s SIGKILL c
     wait_for 50 status_is c STOPPED
     cr task delete c 2> /dev/null
-    run cr task start -d c
+    run cr task start --fifo-dir "$ENGINE_DIR/fifo" -d c
     [ "$status" -eq 0 ]
     wait_for 25 status_is c RUNNING
     [ "$(task_pid c)" != "$pid1" ]
-    run cr task exec --exec-id n c wc -l /tmp/boots
+    run cx --exec-id n c wc -l /tmp/boots
     [ "$output" = "2 /tmp/boots" ]
 }
 
@@ -371,5 +378,6 @@ cr_tty() {
     run e2e_leftovers
     echo "$output"
     [ -z "$output" ]
-    [ -z "$(ls -A "$ENGINE_DIR/rt/$NS" 2> /dev/null)" ]
+    run runtime_states "$ENGINE_DIR/rt/$NS"
+    [ -z "$output" ]
 }

@@ -86,16 +86,26 @@ leftovers() {
     local p
     find /sys/fs/cgroup -maxdepth 2 -name "hull-e2e-$token-*" -type d 2> /dev/null | sed 's/^/cgroup /'
     awk -v d="$E2E_TMP" 'index($5, d) == 1 { print "mount " $5 }' /proc/self/mountinfo
-    grep -laF "$E2E_TMP" /proc/[0-9]*/cmdline 2> /dev/null | cut -d/ -f3 | while read -r p; do
+    local pids
+    pids=$(grep -laF "$E2E_TMP" /proc/[0-9]*/cmdline 2> /dev/null | cut -d/ -f3)
+    for p in $pids; do # not this shell, nor the grep (gone by now)
         [ "$p" != $$ ] && [ -d "/proc/$p" ] && echo "process $p: $(tr '\0' ' ' < "/proc/$p/cmdline")"
     done
     for p in "${HOST_DEFAULTS[@]}"; do
         [ -n "${existed[$p]:-}" ] || [ ! -e "$p" ] && continue
-        # a runtime's default state root an engine used (podman passes no --root), left empty
-        case $p in /run/hull | /run/runc) [ -z "$(ls -A "$p")" ] && rmdir "$p" && continue ;; esac
-        # containerd 1.6 puts its shims' sockets in /run/containerd/s whatever its state dir is
-        [ "$p" = /run/containerd ] && rmdir /run/containerd/s /run/containerd 2> /dev/null && continue
-        echo "host default $p created: $(ls -A "$p" | head -n 5 | tr '\n' ' ')"
+        case $p in
+        /run/hull | /run/runc)
+            # the runtime's default state root, used by podman (which passes no --root): no
+            # container may be left in it (hull's .seccomp-cache may)
+            [ -z "$(find "$p" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache)" ] && rm -rf "$p" && continue
+            ;;
+        # containerd 1.6 puts its shims' sockets in /run/containerd/s whatever its state dir is;
+        # dockerd makes /run/docker/plugins whatever its exec root is
+        /run/containerd) rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2> /dev/null ;;
+        /run/docker) rmdir /run/docker/plugins /run/docker 2> /dev/null ;;
+        esac
+        [ -e "$p" ] || continue
+        echo "host default $p created: $(find "$p" -mindepth 1 | head -n 5 | tr '\n' ' ')"
     done
 }
 left=$(leftovers)

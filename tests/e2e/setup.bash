@@ -214,6 +214,13 @@ e2e_stray_cgroups() {
     done < <(e2e_cgroup_dirs)
 }
 
+# runtime_states ROOT: the container state directories in a runtime's --root (hull keeps its
+# compiled seccomp filters in ROOT/.seccomp-cache: not a container).
+runtime_states() {
+    [ -d "$1" ] || return 0
+    find "$1" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache -printf 'state %p\n'
+}
+
 # alive PID: PID is a process that has not exited (a zombie whose parent has not reaped it yet
 # is gone for this purpose).
 alive() {
