@@ -111,47 +111,24 @@ static bool needs_the_new_mount(const struct oci_mount *m) {
     return m->tmpcopyup || m->attr_set || m->attr_clr || m->propagation;
 }
 
-/* Without the new mount API (or for a destination that is this process's "/"): mount(2) in place
- * and open the destination again by its path.  Racy: a rootfs swapped meanwhile makes that path
- * lead elsewhere inside the rootfs (never out of it). */
-static int mount_in_place(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, int target, int below,
-                          unsigned long flags, const char *data, struct error **err) {
+struct fs_args {
+    const struct rootfs_ctx *c;
+    int rootfd;
+    const struct oci_mount *m;
+    unsigned long flags;
+    const char *data;
+    int below;
+};
+
+static int fs_mount_at(void *arg, int at, struct error **err) {
+    const struct fs_args *a = arg;
     char proc[PATH_FD_PROC_MAX];
-    int r = mount_or_fallback(c, rootfd, m, path_fd_proc(target, proc), flags, data, err);
-    if (r != 0)
-        return r < 0 ? r : 0;
-    _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0);
-    if (fd < 0)
-        return error_sys(err, -fd, "open the new mount");
-    if (m->tmpcopyup && (r = tmpcopyup(below, fd, m, err)) < 0)
-        return r;
-    return mounts_finish(fd, m, err);
+    return mount_or_fallback(a->c, a->rootfd, a->m, path_fd_proc(at, proc), a->flags, a->data, err);
 }
 
-/* The filesystem is mounted on a private staging directory (mounts_stage_open), opened there,
- * filled (tmpcopyup), moved onto the destination by its fd, and given its attributes and
- * propagation through that fd: what it gets is never found again by the destination's path,
- * which the rootfs can swap for a symlink at any time. */
-static int mount_staged(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, int target, int below,
-                        unsigned long flags, const char *data, struct error **err) {
-    char at[MOUNTS_STAGE_PATH_MAX];
-    int stage = mounts_stage_is_here(target) ? -ENOSYS : mounts_stage_open(at, err);
-    if (stage == -ENOSYS)
-        return mount_in_place(c, rootfd, m, target, below, flags, data, err);
-    if (stage < 0)
-        return stage;
-    int r = mount_or_fallback(c, rootfd, m, at, flags, data, err);
-    _cleanup_close_ int fd = r == 0 ? open(at, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (r == 0 && fd < 0)
-        r = error_sys(err, errno, "open the new mount");
-    if (r == 0 && m->tmpcopyup)
-        r = tmpcopyup(below, fd, m, err);
-    if (r == 0)
-        r = mounts_move(fd, target, err);
-    mounts_stage_close(stage);
-    if (r != 0)
-        return r < 0 ? r : 0;
-    return mounts_finish(fd, m, err);
+static int fs_fill(void *arg, int mnt, struct error **err) {
+    const struct fs_args *a = arg;
+    return a->m->tmpcopyup ? tmpcopyup(a->below, mnt, a->m, err) : 0;
 }
 
 static int mount_fs(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, struct error **err) {
@@ -171,12 +148,19 @@ static int mount_fs(const struct rootfs_ctx *c, int rootfd, const struct oci_mou
         return error_sys(err, errno, "tmpcopyup: open the destination");
 
     unsigned long flags = mounts_fs_flags(m) & ~(unsigned long)(m->tmpcopyup ? MS_RDONLY : 0);
-    if (needs_the_new_mount(m))
-        return mount_staged(c, rootfd, m, target, below, flags, data, err);
-    /* nothing to do to it afterwards: mounted on the destination's fd, never looked up again */
-    char proc[PATH_FD_PROC_MAX];
-    r = mount_or_fallback(c, rootfd, m, path_fd_proc(target, proc), flags, data, err);
-    return r < 0 ? r : 0;
+    struct fs_args a = {.c = c, .rootfd = rootfd, .m = m, .flags = flags, .data = data, .below = below};
+    if (!needs_the_new_mount(m)) {
+        /* nothing to do to it afterwards: mounted on the destination's fd, never looked up again */
+        r = fs_mount_at(&a, target, err);
+        return r < 0 ? r : 0;
+    }
+    /* mounted on a private staging directory, filled (tmpcopyup), moved onto the destination's
+     * fd, and given its attributes and propagation through the mount's own fd */
+    _cleanup_close_ int fd = -1;
+    r = mounts_new_at(rootfd, m->destination, target, fs_mount_at, fs_fill, &a, &fd, err);
+    if (r != 0)
+        return r < 0 ? r : 0;
+    return mounts_finish(fd, m, err);
 }
 
 /* "remount": change an existing mount at the destination (flags only, for a bind). */

@@ -70,6 +70,21 @@ void mounts_stage_close(int stage);
 /* fd (an O_PATH fd) is where mounts_stage_open attaches: this process's "/". */
 bool mounts_stage_is_here(int fd);
 
+/* A new mount for `target` (the O_PATH fd of `dest`, resolved inside rootfd once), made and
+ * worked on without ever finding it again by dest's path: mount_at(arg, at, err) mounts it on
+ * `at` (an O_PATH fd; mount(2) onto "/proc/self/fd/N"), returning 0, or 1 when it did its work
+ * elsewhere (a fallback that binds onto dest itself: nothing more is done); then the new mount is
+ * opened, fill(arg, mnt, err) (NULL: nothing) works on it through that fd (O_PATH, the new mount's
+ * root), and it is moved onto target.  `at` is the private staging directory (mounts_stage_open);
+ * without the new mount API, or when target is this process's "/" where the stage would sit, it
+ * is target itself, and the new mount is opened again by dest's path (racy: a rootfs swapped
+ * meanwhile makes that lead elsewhere inside the rootfs, never out of it).  Returns 0 with *mnt an
+ * O_PATH fd of the new mount (now on target) for its attributes, 1 (*mnt -1) as mount_at did, or
+ * the error. */
+typedef int mounts_at_fn(void *arg, int at, struct error **err);
+int mounts_new_at(int rootfd, const char *dest, int target, mounts_at_fn *mount_at, mounts_at_fn *fill, void *arg,
+                  int *mnt, struct error **err);
+
 /* Tests: take the classic mount(2) way even where the new mount API exists. */
 void mounts_disable_new_api(bool disable);
 

@@ -270,6 +270,35 @@ bool mounts_stage_is_here(int fd) {
            (!mnt_known || a.stx_mnt_id == b.stx_mnt_id);
 }
 
+int mounts_new_at(int rootfd, const char *dest, int target, mounts_at_fn *mount_at, mounts_at_fn *fill, void *arg,
+                  int *mnt, struct error **err) {
+    *mnt = -1;
+    char at[MOUNTS_STAGE_PATH_MAX];
+    int stage = mounts_stage_is_here(target) ? -ENOSYS : mounts_stage_open(at, err);
+    if (stage < 0 && stage != -ENOSYS)
+        return stage;
+    bool staged = stage >= 0;
+    _cleanup_close_ int atfd = staged ? open(at, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    int r = staged && atfd < 0 ? error_sys(err, errno, "staging: open %s", at) : 0;
+    if (r == 0)
+        r = mount_at(arg, staged ? atfd : target, err);
+    _cleanup_close_ int fd = -1;
+    if (r == 0) {
+        /* a lookup of the name crosses onto what was mounted on it */
+        fd = staged ? open(at, O_PATH | O_DIRECTORY | O_CLOEXEC) : path_open_in_root(rootfd, dest, O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+            r = error_sys(err, staged ? errno : -fd, "open the new mount");
+    }
+    if (r == 0 && fill)
+        r = fill(arg, fd, err);
+    if (r == 0 && staged)
+        r = mounts_move(fd, target, err);
+    mounts_stage_close(stage);
+    if (r == 0)
+        *mnt = TAKE_FD(fd);
+    return r;
+}
+
 unsigned long mounts_fs_flags(const struct oci_mount *m) {
     return m->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE | MS_MOVE);
 }

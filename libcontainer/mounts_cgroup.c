@@ -12,6 +12,7 @@
 #include <linux/magic.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -66,45 +67,42 @@ static char *hierarchy_dir(const struct mounts_mi_entry *e, const char *cgpath) 
     return xasprintf("%s%s", e->mountpoint, cgpath + n);
 }
 
-static int link_comounted(int rootfd, const char *dest, const char *name, struct error **err) {
+/* What the callbacks of mounts_new_at need. */
+struct cg_args {
+    const struct rootfs_ctx *c;
+    int rootfd;
+    const struct oci_mount *m;
+    unsigned long flags;
+};
+
+/* "cpu" and "cpuacct" symlinks to a co-mounted "cpu,cpuacct", in the new tmpfs `cg`. */
+static int link_comounted(int cg, const char *dest, const char *name, struct error **err) {
     if (!strchr(name, ','))
         return 0;
-    _cleanup_close_ int dir = path_open_in_root(rootfd, dest, O_PATH | O_DIRECTORY, 0);
-    if (dir < 0)
-        return error_sys(err, -dir, "open %s", dest);
     _cleanup_free_ char *copy = xstrdup(name);
     char *save = NULL;
     for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save))
-        if (symlinkat(name, dir, c) < 0 && errno != EEXIST)
+        if (symlinkat(name, cg, c) < 0 && errno != EEXIST)
             return error_sys(err, errno, "symlink %s/%s", dest, c);
     return 0;
 }
 
-static int fresh_mount(int rootfd, const char *dest, const char *type, unsigned long flags, const char *data,
-                       struct error **err) {
-    _cleanup_close_ int target = path_create_in_root(rootfd, dest, true, err);
-    if (target < 0)
-        return target;
-    char proc[PATH_FD_PROC_MAX];
-    if (mount(type, path_fd_proc(target, proc), type, flags, data) < 0)
-        return error_sys(err, errno, "mount %s on %s", type, dest);
-    return 0;
+/* A bind of the host's directory src onto `at` with the cgroup mount's flags (ro, nosuid...) on
+ * the top mount; `root` and `name` find the new mount again without the new mount API. */
+static int bind_dir(int root, const char *name, int at, const char *src, unsigned long flags, bool recursive,
+                    struct error **err) {
+    _cleanup_close_ int mnt = mounts_bind_at(-1, src, recursive, root, name, at, err);
+    if (mnt < 0)
+        return mnt;
+    uint64_t set = 0, clr = 0;
+    mounts_flags_to_attr(flags, 0, &set, &clr);
+    return mounts_setattr(mnt, false, set, clr, 0, err);
 }
 
-static int bind_dir(const struct rootfs_ctx *c, int rootfd, const char *src, const char *dest, unsigned long flags,
-                    bool recursive, struct error **err) {
-    struct oci_mount b = {
-        .source = (char *)src,
-        .destination = (char *)dest,
-        .flags = flags | MS_BIND,
-        .bind = true,
-        .recursive_bind = recursive,
-    };
-    return mounts_bind(c, rootfd, &b, err);
-}
-
-static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
-                           const struct mounts_mountinfo *mi, const char *ctrls, const char *cgpath, struct error **err) {
+/* One hierarchy at <cg>/<name>: a directory made in the new tmpfs (which only this process can
+ * reach), and a fresh cgroup mount or a bind on it, through its fd. */
+static int mount_hierarchy(const struct cg_args *a, int cg, const struct mounts_mountinfo *mi, const char *ctrls,
+                           const char *cgpath, struct error **err) {
     const struct mounts_mi_entry *e = find_hierarchy(mi, ctrls);
     if (!e) {
         log_debug("cgroup hierarchy \"%s\" is not mounted: not in the container", ctrls);
@@ -112,22 +110,29 @@ static int mount_hierarchy(const struct rootfs_ctx *c, int rootfd, const struct 
     }
     const char *slash = strrchr(e->mountpoint, '/');
     const char *name = slash ? slash + 1 : e->mountpoint;
-    _cleanup_free_ char *dest = xasprintf("%s/%s", m->destination, name);
-    int r;
-    if (c->new_cgroup_ns) {
-        r = *ctrls ? fresh_mount(rootfd, dest, "cgroup", flags, ctrls, err)
-                   : fresh_mount(rootfd, dest, "cgroup2", flags, NULL, err);
-    } else {
-        _cleanup_free_ char *src = hierarchy_dir(e, cgpath);
-        if (!src) {
-            log_warn("cgroup %s of hierarchy \"%s\" is outside its mount %s: not in the container", cgpath, ctrls,
-                     e->mountpoint);
-            return 0;
-        }
-        r = bind_dir(c, rootfd, src, dest, flags, false, err);
+    _cleanup_free_ char *dest = xasprintf("%s/%s", a->m->destination, name);
+    _cleanup_free_ char *src = a->c->new_cgroup_ns ? NULL : hierarchy_dir(e, cgpath);
+    if (!a->c->new_cgroup_ns && !src) {
+        log_warn("cgroup %s of hierarchy \"%s\" is outside its mount %s: not in the container", cgpath, ctrls,
+                 e->mountpoint);
+        return 0;
+    }
+    int r = 0;
+    if (mkdirat(cg, name, 0755) < 0 && errno != EEXIST)
+        r = error_sys(err, errno, "mkdir %s", dest);
+    _cleanup_close_ int at = r < 0 ? -1 : openat(cg, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (r == 0 && at < 0)
+        r = error_sys(err, errno, "open %s", dest);
+    if (r == 0 && a->c->new_cgroup_ns) {
+        const char *type = *ctrls ? "cgroup" : "cgroup2";
+        char proc[PATH_FD_PROC_MAX];
+        if (mount(type, path_fd_proc(at, proc), type, a->flags, *ctrls ? ctrls : NULL) < 0)
+            r = error_sys(err, errno, "mount %s on %s", type, dest);
+    } else if (r == 0) {
+        r = bind_dir(cg, name, at, src, a->flags, false, err);
     }
     if (r >= 0)
-        r = link_comounted(rootfd, m->destination, name, err);
+        r = link_comounted(cg, a->m->destination, name, err);
     return r < 0 ? error_wrap(err, r, "cgroup hierarchy \"%s\"", ctrls) : 0;
 }
 
@@ -137,9 +142,9 @@ static int read_own_cgroups(char **self, struct mounts_mountinfo *mi, struct err
     return r < 0 ? r : mounts_mountinfo_read(mi, err);
 }
 
-/* Each "id:controllers:path" line of /proc/self/cgroup. */
-static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
-                    struct error **err) {
+/* fill of mounts_new_at: each "id:controllers:path" line of /proc/self/cgroup, in the new tmpfs. */
+static int fill_v1(void *arg, int cg, struct error **err) {
+    const struct cg_args *a = arg;
     _cleanup_free_ char *self = NULL;
     struct mounts_mountinfo mi = {0};
     int r = read_own_cgroups(&self, &mi, err);
@@ -150,16 +155,24 @@ static int mount_v1(const struct rootfs_ctx *c, int rootfd, const struct oci_mou
         if (!path)
             continue;
         *path++ = '\0';
-        if ((r = mount_hierarchy(c, rootfd, m, flags, &mi, ctrls + 1, path, err)) < 0)
+        if ((r = mount_hierarchy(a, cg, &mi, ctrls + 1, path, err)) < 0)
             break;
     }
     mounts_mountinfo_free(&mi);
-    return r;
+    return r < 0 ? r : 0;
+}
+
+/* mount_at of mounts_new_at for v1: the tmpfs the hierarchies go in (read-only once filled). */
+static int mount_v1_tmpfs(void *arg, int at, struct error **err) {
+    const struct cg_args *a = arg;
+    char proc[PATH_FD_PROC_MAX];
+    if (mount("tmpfs", path_fd_proc(at, proc), "tmpfs", a->flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0)
+        return error_sys(err, errno, "mount a tmpfs for the cgroup v1 hierarchies");
+    return 0;
 }
 
 /* In a user namespace without a cgroup namespace the kernel refuses cgroup2: bind our own. */
-static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, unsigned long flags,
-                       struct error **err) {
+static int bind_own_v2(const struct cg_args *a, int at, struct error **err) {
     _cleanup_free_ char *self = NULL;
     struct mounts_mountinfo mi = {0};
     int r = read_own_cgroups(&self, &mi, err);
@@ -172,44 +185,42 @@ static int bind_own_v2(const struct rootfs_ctx *c, int rootfd, const struct oci_
     if (r >= 0) {
         _cleanup_free_ char *p = xstrndup(path + 3, strcspn(path + 3, "\n"));
         _cleanup_free_ char *src = hierarchy_dir(e, p);
-        r = src ? bind_dir(c, rootfd, src, m->destination, flags, true, err)
+        r = src ? bind_dir(a->rootfd, a->m->destination, at, src, a->flags, true, err)
                 : error_new(err, ENOENT, "cgroup2: %s is outside the cgroup2 mount", p);
     }
     mounts_mountinfo_free(&mi);
-    return r;
+    return r < 0 ? r : 0;
 }
 
+/* mount_at of mounts_new_at for v2. */
+static int mount_v2(void *arg, int at, struct error **err) {
+    const struct cg_args *a = arg;
+    char proc[PATH_FD_PROC_MAX];
+    if (mount("cgroup2", path_fd_proc(at, proc), "cgroup2", a->flags, a->m->data) == 0)
+        return 0;
+    if ((errno == EPERM || errno == EBUSY) && a->c->in_userns)
+        return bind_own_v2(a, at, err);
+    return error_sys(err, errno, "mount cgroup2");
+}
+
+/* The destination is resolved inside the rootfs once; the mount is made on the private staging
+ * directory, filled there (v1: the hierarchies and their symlinks), moved onto the destination's
+ * fd and made read-only and given m's attributes through its own fd (mounts_new_at): nothing is
+ * found again by the destination's path, which the rootfs can swap for a symlink meanwhile. */
 int mounts_cgroup(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, struct error **err) {
     bool ro = (m->flags & MS_RDONLY) || !(m->clear_flags & MS_RDONLY);
     unsigned long flags = (mounts_fs_flags(m) & ~(unsigned long)MS_REMOUNT) | (ro ? MS_RDONLY : 0);
     struct statfs sfs;
     bool v2 = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
-    int r;
-    if (v2) {
-        _cleanup_close_ int target = path_create_in_root(rootfd, m->destination, true, err);
-        if (target < 0)
-            return target;
-        char proc[PATH_FD_PROC_MAX];
-        if (mount("cgroup2", path_fd_proc(target, proc), "cgroup2", flags, m->data) == 0)
-            r = 0;
-        else if ((errno == EPERM || errno == EBUSY) && c->in_userns)
-            r = bind_own_v2(c, rootfd, m, flags, err);
-        else
-            r = error_sys(err, errno, "mount cgroup2");
-    } else {
-        _cleanup_close_ int target = path_create_in_root(rootfd, m->destination, true, err);
-        if (target < 0)
-            return target;
-        char proc[PATH_FD_PROC_MAX];
-        if (mount("tmpfs", path_fd_proc(target, proc), "tmpfs", flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0)
-            return error_sys(err, errno, "mount a tmpfs for the cgroup v1 hierarchies");
-        r = mount_v1(c, rootfd, m, flags, err);
-    }
-    if (r < 0)
-        return r;
-    _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY, 0);
-    if (fd < 0)
-        return error_sys(err, -fd, "open the new mount");
+    _cleanup_close_ int target = path_create_in_root(rootfd, m->destination, true, err);
+    if (target < 0)
+        return target;
+    struct cg_args a = {.c = c, .rootfd = rootfd, .m = m, .flags = flags};
+    _cleanup_close_ int fd = -1;
+    int r = v2 ? mounts_new_at(rootfd, m->destination, target, mount_v2, NULL, &a, &fd, err)
+               : mounts_new_at(rootfd, m->destination, target, mount_v1_tmpfs, fill_v1, &a, &fd, err);
+    if (r != 0)
+        return r < 0 ? r : 0;
     if (!v2 && ro && (r = mounts_setattr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, err)) < 0)
         return r;
     return mounts_finish(fd, m, err);
