@@ -320,3 +320,82 @@ check_masks_run() {
     [ "$(cat "$ROOTFS/mnt/x/secret")" = image-secret ]
     [ "$(cat "$ROOTFS$OUT/secret")" = image-secret ]
 }
+
+# ---- cgroup mounts (a tmpfs with one mount per hierarchy on v1, cgroup2 on v2) ----
+
+CG_NAMES=(cgro cgdef cgrw) # options ["ro"], none (read-only by default), ["rw"]
+
+# check_cgroup_run: each cgroup mount is at one place inside the rootfs, of the right type,
+# read-only unless "rw", with the hierarchies (v1) mounted right on it and nowhere else.  Which
+# mount is on which goes by mount ids: the paths mountinfo shows change with the swapper running
+# while it is read (the directory is named race or race.link at that moment).
+check_cgroup_run() {
+    local dirs=(/mnt/race /mnt/race.link "$OUT") name top want id parent mp fs opts n_host n
+    local -A top_of=() top_name=()
+    for name in "${CG_NAMES[@]}"; do
+        at_allowed_place "$name" "${dirs[@]}"
+        top=${MP_AT[$name]}
+        [ "$name" = cgrw ] && want=rw || want=ro
+        has_opt "${MP_OPTS[$name]}" "$want" || { echo "$top is not $want: ${MP_OPTS[$name]}"; return 1; }
+        [ "$CG_V2" = 1 ] && fs=cgroup2 || fs=tmpfs
+        [ "${MP_FS[$name]}" = "$fs" ] || { echo "$top: ${MP_FS[$name]}, not $fs"; return 1; }
+    done
+    # id parent mount-point type per-mount-options, of every mount
+    local table
+    table=$(awk 'NF > 9 { for (i = 7; i < NF && $i != "-"; i++); if ($i == "-") print $1, $2, $5, $(i+1), $6 }' <<< "$output")
+    while read -r id parent mp fs opts; do
+        for name in "${CG_NAMES[@]}"; do
+            [ "$mp" != "${MP_AT[$name]}" ] || { top_of[$id]=$name; top_name[$name]=$id; }
+        done
+    done <<< "$table"
+    # the hierarchies of the default mount on /sys/fs/cgroup are what each of ours must hold (v1)
+    n_host=$(awk '$3 ~ "^/sys/fs/cgroup/" && ($4 == "cgroup" || $4 == "cgroup2")' <<< "$table" | wc -l)
+    [ "$CG_V2" = 1 ] || [ "$n_host" -gt 0 ] || { echo "no hierarchy under /sys/fs/cgroup"; return 1; }
+    local -A count=()
+    while read -r id parent mp fs opts; do
+        [[ $fs == cgroup || $fs == cgroup2 ]] || continue
+        [[ $mp != /sys/fs/cgroup && $mp != /sys/fs/cgroup/* ]] || continue
+        [ -z "${top_of[$id]:-}" ] || continue # cgroup2 on v2: one of ours itself
+        name=${top_of[$parent]:-}
+        [ -n "$name" ] || { echo "a cgroup mount not on one of ours: $mp $fs"; return 1; }
+        [[ $mp == */$name/* && $mp != */$name/*/* ]] || { echo "a hierarchy of $name at $mp"; return 1; }
+        [ "$name" = cgrw ] && want=rw || want=ro
+        has_opt "$opts" "$want" || { echo "a hierarchy of $name is not $want: $mp $opts"; return 1; }
+        count[$name]=$((${count[$name]:-0} + 1))
+    done <<< "$table"
+    for name in "${CG_NAMES[@]}"; do
+        n=${count[$name]:-0}
+        [ "$CG_V2" = 1 ] && want=0 || want=$n_host
+        [ "$n" -eq "$want" ] || { echo "$n hierarchies on $name, $want expected"; return 1; }
+    done
+    check_no_cgroup_dirs_on_disk
+    check_prepivot
+}
+
+# check_no_cgroup_dirs_on_disk: hull made the cgroup mounts' destinations on disk (under either
+# name of the swapped directory, or through the symlink inside the rootfs), nothing below them:
+# a hierarchy's directory belongs in the new tmpfs
+check_no_cgroup_dirs_on_disk() {
+    local found
+    found=$(find "$ROOTFS/mnt/race" "$ROOTFS/mnt/race.link" "$ROOTFS$OUT" -mindepth 2 2>/dev/null) || true
+    [ -z "$found" ] || { echo "made in the rootfs on disk: $found"; return 1; }
+}
+
+@test "races: cgroup mounts under a directory swapped for a symlink are made, filled and made read-only only at the place resolved inside the rootfs" {
+    CG_V2=0
+    [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || CG_V2=1
+    mkdir -p "$ROOTFS/mnt/race"
+    ln -s "$OUT" "$ROOTFS/mnt/race.link"
+    update_config '.mounts += [{"destination": "/mnt/race/cgro", "type": "cgroup", "source": "cgroup", "options": ["ro", "nosuid", "noexec", "nodev"]},
+                               {"destination": "/mnt/race/cgdef", "type": "cgroup", "source": "cgroup"},
+                               {"destination": "/mnt/race/cgrw", "type": "cgroup", "source": "cgroup", "options": ["rw"]}]
+                   | .hooks.createContainer += [$hook] | .process.args = ["cat", "/proc/self/mountinfo"]' \
+        --argjson hook "$(prepivot_hook)"
+
+    start_swapper "$ROOTFS/mnt/race" "$ROOTFS/mnt/race.link"
+    race_runs check_cgroup_run
+    report_runs
+    check_no_cgroup_dirs_on_disk
+    [ -d "$ROOTFS/mnt/race" ]
+    [ ! -L "$ROOTFS/mnt/race" ]
+}
