@@ -10,17 +10,20 @@ set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
 
-# Orphans (conmon double-forks, containerd shims) are reaped by a subreaper, not left as zombies
-# of a pid 1 that may not reap them.
-if [ -z "${E2E_SUBREAPER:-}" ] && command -v tini > /dev/null; then
-    export E2E_SUBREAPER=1
-    exec tini -s -- "$0" "$@"
-fi
-
 [ "$(id -u)" = 0 ] || {
     echo "e2e: run as root" >&2
     exit 1
 }
+if [ -z "${E2E_SUBREAPER:-}" ]; then
+    tests/e2e/deps.sh || {
+        echo "0 passed, 1 failed, 0 skipped"
+        exit 1
+    }
+    # Orphans (conmon double-forks, containerd shims) are reaped by a subreaper (tini, a
+    # dependency of docker.io), not left as zombies of a pid 1 that may not reap them.
+    export E2E_SUBREAPER=1
+    exec tini -s -- "$0" "$@"
+fi
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || engines=(podman containerd docker)
 read -r -a runtimes <<< "${E2E_RUNTIMES:-hull runc}"
@@ -28,11 +31,6 @@ export HULL=${HULL:-$REPO/build/hull}
 LOGS=$REPO/build/e2e-logs
 mkdir -p "$LOGS"
 rm -f "$LOGS"/*.tap
-
-tests/e2e/deps.sh || {
-    echo "0 passed, 1 failed, 0 skipped"
-    exit 1
-}
 
 # What the engines must not create on the host (their default places), seen before the run.
 HOST_DEFAULTS=(/var/lib/containers /var/lib/docker /var/lib/containerd /run/containerd /run/docker
