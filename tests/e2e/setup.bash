@@ -6,8 +6,8 @@
 # tests/e2e/run.sh runs every file once per runtime; a bare `bats tests/e2e/podman.bats` works too.
 #
 # Nothing goes to an engine's default place: every engine gets its configuration, root, run root,
-# socket and the runtime's state root under one temporary directory per run (E2E_TMP, made by
-# run.sh or by the first file), in ENGINE_DIR=$E2E_TMP/<engine>-<runtime>.  Containers are put in
+# socket and (where the engine passes --root) the runtime's state root under one temporary
+# directory per run (E2E_TMP, made by run.sh or by the file): ENGINE_DIR=$E2E_TMP/ENGINE-RUNTIME.  Containers are put in
 # cgroups below CG_PARENT (/hull-e2e-<token>-<engine>-<runtime> in every hierarchy), which the file
 # removes at its end.  No network is set up: containers run with --network none (or the host's).
 
@@ -49,8 +49,9 @@ e2e_tmp() {
 }
 
 # e2e_images: the busybox image as an OCI archive (for ctr) and a docker archive (for docker load
-# and podman load) in $E2E_TMP/image, and its rootfs.tar (for bundles made by hand), built once per run: the busybox rootfs of the integration
-# tests (tests/lib/mkrootfs.sh) tarred, `podman import`ed into a throwaway storage, `podman save`d.
+# and podman load) in $E2E_TMP/image, and its rootfs.tar (for bundles made by hand), built once
+# per run: the busybox rootfs of the integration tests (tests/lib/mkrootfs.sh) tarred, `podman
+# import`ed into a throwaway storage, `podman save`d.
 e2e_images() {
     local img=$E2E_TMP/image
     [ -s "$img/busybox-oci.tar" ] && [ -s "$img/busybox-docker.tar" ] && [ -s "$img/rootfs.tar" ] && return 0
