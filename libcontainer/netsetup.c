@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/cleanup.h"
@@ -169,6 +170,8 @@ int netsetup_apply(struct launch *l, struct error **err) {
     struct netsetup *ns = l->net;
     if (!ns)
         return 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int r = open_netns(l, err);
     if (r >= 0)
         r = net_ctx_open(ns->netns_fd, &ns->ctx, err);
@@ -185,6 +188,10 @@ int netsetup_apply(struct launch *l, struct error **err) {
     }
     if (r >= 0 && ns->req.mode != NET_MODE_NONE && (r = make_veth(l, err)) >= 0)
         log_debug("container %s: veth %s <-> %s", l->opts->id, ns->host_ifname, ns->req.ifname);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (r >= 0)
+        log_debug("container %s: network set up in %ld us", l->opts->id,
+                  (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
     return r;
 }
 
