@@ -119,6 +119,11 @@ static int apply_oom_score_adj(const struct oci_process *p, struct error **err) 
     char buf[32];
     snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
     int r = procfs_write("self/oom_score_adj", buf, err);
+    if (r == -EACCES)
+        return error_wrap(err, r,
+                          "process.oomScoreAdj %d: below the lowest value a privileged ancestor set, and hull "
+                          "lacks CAP_SYS_RESOURCE",
+                          p->oom_score_adj);
     return r < 0 ? error_wrap(err, r, "process.oomScoreAdj %d", p->oom_score_adj) : 0;
 }
 

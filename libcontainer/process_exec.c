@@ -71,6 +71,8 @@ int process_find_executable(const struct oci_process *p, char **path_out, struct
         return error_new(err, EISDIR, "process.args[0]: \"%s\": is a directory", name);
     if (r == -EACCES)
         return error_new(err, EACCES, "process.args[0]: \"%s\": permission denied", name);
+    if (r == -ENOENT) /* worded as runc's, which engines match (docker's exit 127) */
+        return error_new(err, ENOENT, "process.args[0]: \"%s\": no such file or directory", name);
     if (r < 0)
         return error_sys(err, -r, "process.args[0]: \"%s\"", name);
     *path_out = xstrdup(name);

@@ -44,21 +44,13 @@ static int check_rlimit(const struct oci_rlimit *rl, size_t i, bool cap_resource
     return 0;
 }
 
-static int check_oom(const struct oci_process *p, bool cap_resource, struct error **err) {
-    if (!p->has_oom_score_adj)
-        return 0;
-    if (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)
+/* Only the range: without CAP_SYS_RESOURCE the kernel refuses a value below the lowest one a
+ * privileged ancestor set (oom_score_adj_min), which is not readable; the caller's own value is no
+ * bound (containerd's shim raises its own to containerd's + 1 and docker asks for 0, which the
+ * kernel takes).  A refusal comes from the write, in the container's setup. */
+static int check_oom(const struct oci_process *p, struct error **err) {
+    if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
         return error_new(err, EINVAL, "process.oomScoreAdj: %d is outside [-1000, 1000]", p->oom_score_adj);
-    int64_t cur;
-    if (cap_resource || read_int_file("/proc/self/oom_score_adj", &cur) < 0)
-        return 0;
-    /* Without CAP_SYS_RESOURCE the kernel refuses values below the lowest one a privileged process
-     * set; that floor is not readable, so the caller's own value is the safe bound. */
-    if (p->oom_score_adj < cur)
-        return error_new(err, EPERM,
-                         "process.oomScoreAdj: %d is below the caller's oom_score_adj %lld and hull lacks "
-                         "CAP_SYS_RESOURCE",
-                         p->oom_score_adj, (long long)cur);
     return 0;
 }
 
@@ -98,7 +90,7 @@ int process_precheck(const struct oci_process *p, struct error **err) {
     for (size_t i = 0; i < p->n_rlimits; i++)
         if ((r = check_rlimit(&p->rlimits[i], i, cap_resource, err)) < 0)
             return r;
-    if ((r = check_oom(p, cap_resource, err)) < 0)
+    if ((r = check_oom(p, err)) < 0)
         return r;
     if ((r = process_check_lsm(p, err)) < 0)
         return r;

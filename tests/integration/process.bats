@@ -231,3 +231,17 @@ status_field() {
     pid=$(pid_of "$CID")
     [ "$(tr '\0' ' ' < /proc/$pid/cmdline)" = "sleep 100 " ]
 }
+
+@test "process: oomScoreAdj below the caller's own (containerd's shim runs at +1, docker asks for 0) is applied" {
+    local mine
+    mine=$(cat /proc/self/oom_score_adj)
+    [ "$mine" -lt 1000 ]
+    update_config ".process.oomScoreAdj = $mine"
+    set_cmd 'cat /proc/self/oom_score_adj'
+    # raising one's own value needs no privilege; going back down to the old value is allowed by the kernel
+    run bash -c "echo $((mine + 1)) > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj && exec $(printf '%q' "$HULL") --root $(printf '%q' "$ROOT") run -b $(printf '%q' "$BUNDLE") $CID"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = $((mine + 1)) ]
+    [ "${lines[1]}" = "$mine" ]
+}

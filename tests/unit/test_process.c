@@ -163,7 +163,7 @@ static void test_find_executable(void) {
 
     p.args = (char *[]){"/nonexistent/prog", NULL};
     r = process_find_executable(&p, &out, &e);
-    expect_error(r, e, ENOENT, "\"/nonexistent/prog\": No such file or directory", false, "a missing absolute path");
+    expect_error(r, e, ENOENT, "\"/nonexistent/prog\": no such file or directory", false, "a missing absolute path");
     error_free(e), e = NULL;
 
     if (chdir(tmpdir) == 0) {
@@ -228,12 +228,11 @@ static void test_precheck(void) {
     r = process_precheck(&p, &e);
     ok(r == 0, "oomScoreAdj above the caller's passes");
     error_free(e), e = NULL;
-    if (!cap_resource && oom > -1000) {
+    if (oom > -1000) {
+        /* the kernel's floor is a privileged ancestor's lowest value, not the caller's own */
         p.oom_score_adj = (int)oom - 1;
         r = process_precheck(&p, &e);
-        expect_error(r, e, EPERM, "process.oomScoreAdj: ", false, "oomScoreAdj below the caller's is refused");
-        if (e)
-            diag("%s", e->msg);
+        ok(r == 0, "oomScoreAdj below the caller's passes the precheck (the kernel decides)");
         error_free(e), e = NULL;
     }
     p.has_oom_score_adj = false;
