@@ -49,7 +49,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libhull.a
 
 install: all
 	install -D -m 0755 $(B)/hull $(DESTDIR)$(BINDIR)/hull
-	for m in man/*.8; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	for m in man/*.[0-9]; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 
 # Debian packages the build, the demo and the tests need (idempotent; a no-op when present).
 deps:
