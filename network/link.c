@@ -149,10 +149,11 @@ int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err
     }
 }
 
-int nl_link_set_master(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
-                       struct error **err) {
+int nl_link_set_master_up(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
+                          struct error **err) {
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_NEWLINK, 0);
-    put_ifinfo(nlh, index);
+    struct ifinfomsg *ifi = put_ifinfo(nlh, index);
+    ifi->ifi_flags = ifi->ifi_change = IFF_UP;
     mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
     char what[80];
     snprintf(what, sizeof(what), "attach %s to bridge %s", name, master_name);

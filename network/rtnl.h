@@ -31,8 +31,9 @@ int nl_link_up(struct nl_conn *c, int index, const char *name, struct error **er
  * its peer comes up is only activated (its qdisc attached: until then it drops what it sends)
  * and marked up by the kernel's linkwatch work, a moment later. */
 int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err);
-int nl_link_set_master(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
-                       struct error **err);
+/* Make the link a port of bridge `master` and bring it up (one request). */
+int nl_link_set_master_up(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
+                          struct error **err);
 /* Delete a link; one that is already gone (ENODEV) is fine (returns 1). */
 int nl_link_del(struct nl_conn *c, int index, const char *name, struct error **err);
 /* Move a link into the network namespace netns_fd, named new_name there (NULL: its name). */

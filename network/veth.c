@@ -125,12 +125,10 @@ static int setup_host_end(struct net_ctx *ctx, const struct net_request *req, co
     int r = nl_link_find(ctx->host, host_ifname, &host, err);
     if (r != 0)
         return r < 0 ? r : error_new(err, ENODEV, "veth %s vanished after its creation", host_ifname);
-    if (req->mode == NET_MODE_BRIDGE) {
-        r = nl_link_set_master(ctx->host, host.index, host_ifname, br->index, req->bridge, err);
-    } else {
-        for (size_t i = 0; i < req->n_host_addresses && r >= 0; i++)
-            r = nl_addr_add(ctx->host, host.index, host_ifname, &req->host_addresses[i], err);
-    }
+    if (req->mode == NET_MODE_BRIDGE)
+        return nl_link_set_master_up(ctx->host, host.index, host_ifname, br->index, req->bridge, err);
+    for (size_t i = 0; i < req->n_host_addresses && r >= 0; i++)
+        r = nl_addr_add(ctx->host, host.index, host_ifname, &req->host_addresses[i], err);
     return r < 0 ? r : nl_link_up(ctx->host, host.index, host_ifname, err);
 }
 
