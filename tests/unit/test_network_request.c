@@ -86,6 +86,7 @@ static void annotations(void) {
 
     ret = PARSE(&r, NULL, msg, "run.hull.network", "none", "run.hull.network.address", "10.199.0.2/24");
     ok(ret == 0 && r.mode == NET_MODE_NONE, "none: off, the other annotations unused (%s)", msg);
+    net_request_free(&r);
 }
 
 static void annotation_errors(void) {
@@ -155,6 +156,7 @@ static void option(void) {
     net_request_free(&r);
     ret = PARSE(&r, "none", msg, "run.hull.network", "veth");
     ok(ret == 0 && r.mode == NET_MODE_NONE, "--network none turns the annotations' network off");
+    net_request_free(&r);
 
     bad_option("veth,address=10.0.0.300/24", "--network address: \"10.0.0.300/24\": invalid CIDR");
     bad_option("veth,mtu=big", "--network mtu: \"big\": expected an MTU from 68 to 65535");
