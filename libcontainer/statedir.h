@@ -4,6 +4,7 @@
  *   cgroup       what cgroups/ needs to find and destroy the container's cgroups
  *   (paused is not recorded: it is read from the cgroup's freezer)
  *   config.json  the config as create read it (later operations must not see bundle edits)
+ *   network      what create made of the container's network (network/network.h, netsetup.c)
  *   start.sock   the socket the waiting container process listens on until `start` */
 #ifndef HULL_LIBCONTAINER_STATEDIR_H
 #define HULL_LIBCONTAINER_STATEDIR_H
