@@ -9,6 +9,7 @@
 # tests/e2e/ctr-update.py makes containerd's Update call, as CRI and dockerd do.
 
 load setup
+load matrix
 bats_require_minimum_version 1.5.0
 
 NS=hull-e2e
@@ -71,7 +72,7 @@ stop_containerd() {
     stop_daemon "$ENGINE_DIR/containerd.pid"
 }
 
-# cr ARGS...: ctr on this file's containerd and namespace
+# cr ARGS...: ctr on this file's containerd and namespace (cr_cmd: the command, for e2e_tty)
 cr_cmd=()
 cr() {
     cr_cmd=(ctr --address "$ENGINE_DIR/containerd.sock" -n "$NS")
@@ -100,11 +101,12 @@ crun_() {
     cr run --fifo-dir "$ENGINE_DIR/fifo" $(rt_opts) --cgroup "/$CG_PARENT/$id" "${opts[@]}" "$E2E_IMAGE" "$id" "$@"
 }
 
-# cr_config ID JQ-FILTER: a config.json (ctr oci spec, root = the extracted rootfs, cgroup
-# /CG_PARENT/ID) changed by JQ-FILTER, for `ctr run --config`: what ctr has no flag for.
+# cr_config ID JQ-FILTER [CMD]: a config.json (ctr oci spec, root = the extracted rootfs, cgroup
+# /CG_PARENT/ID) changed by JQ-FILTER (in which $cmd is CMD), for `ctr run --config`: what ctr
+# has no flag for.
 cr_config() {
     local id=$1 filter=$2
-    cr oci spec | jq --arg root "$ENGINE_DIR/bundle" --arg cg "/$CG_PARENT/$id" \
+    cr oci spec | jq --arg root "$ENGINE_DIR/bundle" --arg cg "/$CG_PARENT/$id" --arg cmd "${3:-}" \
         ".root.path = \$root | .linux.cgroupsPath = \$cg | $filter" > "$ENGINE_DIR/$id.json"
 }
 
@@ -130,16 +132,6 @@ task_pid() {
 
 status_is() {
     [ "$(task_status "$1")" = "$2" ]
-}
-
-# cr_tty INPUT ARGS...: ctr ARGS under a pseudo-terminal (script(1)), INPUT as its keyboard.
-cr_tty() {
-    local input=$1
-    shift
-    cr version > /dev/null
-    local cmd
-    cmd=$(printf '%q ' "${cr_cmd[@]}" "$@")
-    printf '%s' "$input" | timeout -k 5 "$E2E_TIMEOUT" script -eqc "$cmd" /dev/null
 }
 
 @test "containerd: run --rm prints the output and returns the exit code" {
@@ -184,13 +176,8 @@ cr_tty() {
 @test "containerd: exec runs in the container's namespaces and returns the exit code" {
     crun_ c -d -- sleep 1000
     wait_for 25 status_is c RUNNING
-    run cx --exec-id e1 c sh -c 'for f in /proc/1/ns/pid /proc/self/ns/pid /proc/1/ns/mnt /proc/self/ns/mnt; do readlink $f; done; tr "\0" " " < /proc/1/cmdline'
-    [ "$status" -eq 0 ]
-    echo "$output"
-    l=($output)
-    [ "${l[0]}" = "${l[1]}" ]
-    [ "${l[2]}" = "${l[3]}" ]
-    [ "${l[4]} ${l[5]}" = "sleep 1000" ]
+    run cx --exec-id e1 c sh -c "$exec_ns_cmd"
+    check_exec_ns
     run cx --exec-id e2 c sh -c 'exit 4'
     [ "$status" -eq 4 ]
     run cx --exec-id e3 --cwd /tmp --user 1000 c sh -c 'echo "$PWD $(id -u)"'
@@ -214,19 +201,15 @@ cr_tty() {
 @test "containerd: exec -t relays a terminal both ways and returns the exit code" {
     crun_ c -d -- sleep 1000
     wait_for 25 status_is c RUNNING
-    run cr_tty $'tty; echo "typed-$((2 + 3))"; exit 5\n' task exec --fifo-dir "$ENGINE_DIR/fifo" -t --exec-id it c sh
-    echo "$output"
-    [ "$status" -eq 5 ]
-    [[ $output == *"/dev/pts/"* ]]
+    run e2e_tty cr $'tty; echo "typed-$((2 + 3))"; exit 5\n' task exec --fifo-dir "$ENGINE_DIR/fifo" -t --exec-id it c sh
+    check_tty 5 /dev/pts/
     [[ $output == *"typed-5"* ]]
 }
 
 @test "containerd: run -t gives the process a terminal" {
-    run cr_tty '' run --fifo-dir "$ENGINE_DIR/fifo" -t --rm $(rt_opts) --cgroup "/$CG_PARENT/c" "$E2E_IMAGE" c \
+    run e2e_tty cr '' run --fifo-dir "$ENGINE_DIR/fifo" -t --rm $(rt_opts) --cgroup "/$CG_PARENT/c" "$E2E_IMAGE" c \
         sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 6'
-    echo "$output"
-    [ "$status" -eq 6 ]
-    [[ $output == *"/dev/"* ]]
+    check_tty 6 /dev/
     [[ $output == *both-tty* ]]
 }
 
@@ -288,27 +271,20 @@ cr_tty() {
         "n=0; for i in $(seq 40); do sleep 3 & [ $? = 0 ] && n=$((n+1)); done; wait; echo forks=$n"]'
     run cr run --fifo-dir "$ENGINE_DIR/fifo" $(rt_opts) --config "$ENGINE_DIR/p.json" p
     echo "$output"
-    [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
+    check_forks_refused
 }
 
 @test "containerd: --read-only makes the root file system read-only" {
     run crun_ c --rm --read-only -- sh -c 'touch /newfile 2>&1; echo "rc=$?"; awk "\$5 == \"/\" { print \$6 }" /proc/self/mountinfo'
     echo "$output"
-    [[ $output == *"Read-only file system"* ]]
-    [[ $output == *"rc=1"* ]]
-    grep -q '^ro,' <<< "$output"
+    check_ro_write
 }
 
 @test "containerd: a bind mount with ro is read-only" {
     echo from-host > "$ENGINE_DIR/vol/file"
     run crun_ c --rm --mount "type=bind,src=$ENGINE_DIR/vol,dst=/data,options=rbind:ro" -- \
-        sh -c 'cat /data/file; { echo x > /data/file; } 2>&1; echo "rc=$?"; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
-    echo "$output"
-    grep -qx from-host <<< "$output"
-    [[ $output == *"Read-only file system"* ]]
-    [[ $output == *"rc=1"* ]]
-    grep -q '^ro,' <<< "$output"
-    [ "$(cat "$ENGINE_DIR/vol/file")" = from-host ]
+        sh -c "$ro_data_cmd"
+    check_ro_data
 }
 
 @test "containerd: --cap-add and --cap-drop change the sets" {
@@ -321,14 +297,9 @@ cr_tty() {
 }
 
 @test "containerd: the process runs as the config's user" {
-    cr_config u '.process.user = {"uid": 1000, "gid": 1001} | .process.args = ["/bin/sh", "-c",
-        "id -u; id -g; grep -E \"^(Uid|Gid):\" /proc/self/status"]'
+    cr_config u '.process.user = {"uid": 1000, "gid": 1001} | .process.args = ["/bin/sh", "-c", $cmd]' "$user_cmd"
     run cr run --fifo-dir "$ENGINE_DIR/fifo" --rm $(rt_opts) --config "$ENGINE_DIR/u.json" u
-    echo "$output"
-    [ "${lines[0]}" = 1000 ]
-    [ "${lines[1]}" = 1001 ]
-    [ "${lines[2]}" = "Uid:	1000	1000	1000	1000" ]
-    [ "${lines[3]}" = "Gid:	1001	1001	1001	1001" ]
+    check_user
 }
 
 @test "containerd: a stopped task's container starts again (restart)" {

@@ -7,6 +7,7 @@
 # container of this file is left there.
 
 load setup
+load matrix
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -72,7 +73,7 @@ pm_runtime_states() {
     return 0
 }
 
-# pm ARGS...: podman with this file's configuration.
+# pm ARGS...: podman with this file's configuration (pm_cmd: the command, for e2e_tty).
 pm_cmd=()
 pm() {
     pm_cmd=(env CONTAINERS_CONF="$ENGINE_DIR/containers.conf"
@@ -82,24 +83,9 @@ pm() {
     timeout --foreground -k 5 "$E2E_TIMEOUT" "${pm_cmd[@]}" "$@"
 }
 
-# prun ARGS...: podman run in this file's cgroup parent, without network.
-prun() {
-    pm run --cgroup-parent "/$CG_PARENT" --network none "$@"
-}
-
-# pm_tty INPUT ARGS...: podman ARGS under a pseudo-terminal (script(1)), INPUT as its keyboard.
-pm_tty() {
-    local input=$1
-    shift
-    pm --version > /dev/null
-    local cmd
-    cmd=$(printf '%q ' "${pm_cmd[@]}" "$@")
-    printf '%s' "$input" | timeout -k 5 "$E2E_TIMEOUT" script -eqc "$cmd" /dev/null
-}
-
-# pm_state_is NAME "STATUS RESTARTS EXITCODE"
-pm_state_is() {
-    [ "$(pm inspect --format '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}' "$1")" = "$2" ]
+# pm_run_opts: podman run in this file's cgroup parent, without network.
+pm_run_opts() {
+    echo --cgroup-parent "/$CG_PARENT" --network none
 }
 
 # cgroup of container NAME below CG_PARENT
@@ -113,231 +99,83 @@ pm_cgroup() {
     [[ $output == "$E2E_RUNTIME $RUNTIME_BIN $E2E_RUNTIME version "* ]]
 }
 
+# The matrix podman shares with docker: tests/e2e/matrix.bash.
+
 @test "podman: run --rm prints the output and returns the exit code" {
-    run prun --rm "$E2E_IMAGE" sh -c 'echo "hello from $(cat /etc/hostname)"; echo to-stderr >&2; exit 3'
-    echo "$output"
-    [ "$status" -eq 3 ]
-    [[ $output == *"hello from "* ]]
-    [[ $output == *"to-stderr"* ]]
-    run prun --rm "$E2E_IMAGE" true
-    [ "$status" -eq 0 ]
-    [ -z "$output" ]
+    matrix_run_rm pm
 }
 
 @test "podman: run -d, then stop: the TERM handler runs and its exit code is kept" {
-    prun -d --name c "$E2E_IMAGE" sh -c 'trap "echo got TERM; exit 7" TERM; echo started; while :; do sleep 0.1; done'
-    run pm inspect --format '{{.State.Status}} {{.State.Pid}}' c
-    [[ $output == "running "* ]]
-    pid=${output#running }
-    [ "$pid" -gt 0 ]
-    [ -d "/proc/$pid" ]
-    # the container's process is in the container's cgroup on the host
-    grep -q "^$pid\$" "/sys/fs/cgroup/pids/$(pm_cgroup c)/cgroup.procs"
-    run pm stop -t 10 c
-    [ "$status" -eq 0 ]
-    run pm inspect --format '{{.State.Status}} {{.State.ExitCode}}' c
-    [ "$output" = "exited 7" ]
-    run pm logs c
-    [[ $output == *started*"got TERM"* ]]
-    [ ! -d "/proc/$pid" ] || [ "$(awk '/^State/ {print $2}' "/proc/$pid/status")" = Z ]
+    matrix_run_d_stop pm
 }
 
 @test "podman: stop with a grace period kills a process that ignores TERM after it" {
-    prun -d --name c "$E2E_IMAGE" sh -c 'trap "" TERM; while :; do sleep 0.1; done'
-    start=$(date +%s%N)
-    run pm stop -t 2 c
-    [ "$status" -eq 0 ]
-    elapsed=$((($(date +%s%N) - start) / 1000000))
-    echo "stop took $elapsed ms"
-    [ "$elapsed" -ge 1900 ]
-    [ "$elapsed" -lt 10000 ]
-    run pm inspect --format '{{.State.Status}} {{.State.ExitCode}}' c
-    [ "$output" = "exited 137" ]
+    matrix_stop_grace pm
 }
 
 @test "podman: exec runs in the container's namespaces and returns the exit code" {
-    prun -d --name c "$E2E_IMAGE" sleep 1000
-    run pm exec c sh -c 'for f in /proc/1/ns/pid /proc/self/ns/pid /proc/1/ns/mnt /proc/self/ns/mnt; do readlink $f; done; tr "\0" " " < /proc/1/cmdline'
-    [ "$status" -eq 0 ]
-    echo "$output"
-    lines_=($output)
-    [ "${lines_[0]}" = "${lines_[1]}" ]
-    [ "${lines_[2]}" = "${lines_[3]}" ]
-    [ "${lines_[4]}" = sleep ]
-    [ "${lines_[5]}" = 1000 ]
-    run pm exec c sh -c 'exit 4'
-    [ "$status" -eq 4 ]
-    run pm exec -e FOO=bar -w /tmp c sh -c 'echo "$FOO $PWD $(id -u)"'
-    [ "$output" = "bar /tmp 0" ]
+    matrix_exec pm
 }
 
 @test "podman: exec -d leaves the process running in the container" {
-    prun -d --name c "$E2E_IMAGE" sleep 1000
-    run pm exec -d c sh -c 'echo detached > /tmp/marker; exec sleep 999'
-    [ "$status" -eq 0 ]
-    wait_for 25 pm exec c test -s /tmp/marker
-    run pm exec c cat /tmp/marker
-    [ "$output" = detached ]
-    run pm exec c ps -o args
+    matrix_exec_d pm
+    run pm top c1 args
     [[ $output == *"sleep 999"* ]]
-    run pm top c args
-    [[ $output == *"sleep 999"* ]]
+    [[ $output == *"sleep 1000"* ]]
 }
 
 @test "podman: exec -it relays a terminal both ways and returns the exit code" {
-    prun -d --name c "$E2E_IMAGE" sleep 1000
-    run pm_tty $'tty; echo "typed-$((2 + 3))"; exit 5\n' exec -it c sh
-    echo "$output"
-    [ "$status" -eq 5 ]
-    [[ $output == *"/dev/pts/"* ]]
-    [[ $output == *"typed-5"* ]]
+    matrix_exec_it pm
 }
 
 @test "podman: run -t gives the process a terminal" {
-    run pm_tty '' run --rm -t --cgroup-parent "/$CG_PARENT" --network none "$E2E_IMAGE" \
-        sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 6'
-    echo "$output"
-    [ "$status" -eq 6 ]
-    [[ $output == *"/dev/pts/0"* ]]
-    [[ $output == *both-tty* ]]
+    matrix_run_t pm
 }
 
 @test "podman: kill -s USR1 is delivered to the container's process" {
-    prun -d --name c "$E2E_IMAGE" sh -c 'trap "echo got USR1 > /tmp/usr1" USR1; while :; do sleep 0.1; done'
-    sleep 0.3
-    run pm kill -s USR1 c
-    [ "$status" -eq 0 ]
-    wait_for 25 pm exec c test -s /tmp/usr1
-    run pm exec c cat /tmp/usr1
-    [ "$output" = "got USR1" ]
-    run pm inspect --format '{{.State.Status}}' c
-    [ "$output" = running ]
-    run pm kill c
-    [ "$status" -eq 0 ]
-    run pm wait c
-    [ "$output" = 137 ]
+    matrix_kill_usr1 pm
 }
 
 @test "podman: pause freezes the container, unpause thaws it" {
-    prun -d --name c "$E2E_IMAGE" sh -c 'i=0; while :; do i=$((i + 1)); echo $i > /tmp/tick; sleep 0.05; done'
-    cg=$(pm_cgroup c)
-    run pm pause c
-    [ "$status" -eq 0 ]
-    run pm inspect --format '{{.State.Status}}' c
-    [ "$output" = paused ]
-    [ "$(cat "/sys/fs/cgroup/freezer/$cg/freezer.state")" = FROZEN ]
-    run pm unpause c
-    [ "$status" -eq 0 ]
-    run pm inspect --format '{{.State.Status}}' c
-    [ "$output" = running ]
-    [ "$(cat "/sys/fs/cgroup/freezer/$cg/freezer.state")" = THAWED ]
-    a=$(pm exec c cat /tmp/tick)
-    sleep 0.3
-    b=$(pm exec c cat /tmp/tick)
-    [ "$a" != "$b" ]
+    matrix_pause pm
 }
 
 @test "podman: update --memory changes the running container's limit" {
-    prun -d --name c --memory 128m "$E2E_IMAGE" sleep 1000
-    cg=$(pm_cgroup c)
-    [ "$(cat "/sys/fs/cgroup/memory/$cg/memory.limit_in_bytes")" = 134217728 ]
-    run pm update --memory 64m c
-    [ "$status" -eq 0 ]
-    [ "$(cat "/sys/fs/cgroup/memory/$cg/memory.limit_in_bytes")" = 67108864 ]
-    run pm exec c cat /sys/fs/cgroup/memory/memory.limit_in_bytes
-    [ "$output" = 67108864 ]
+    matrix_update_memory pm
 }
 
 @test "podman: --memory and --pids-limit are in force inside the container" {
-    run prun --rm --memory 32m --pids-limit 20 "$E2E_IMAGE" sh -c '
-        cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
-        n=0; for i in $(seq 40); do sleep 3 2>/dev/null & [ $? = 0 ] && n=$((n+1)); done
-        wait 2>/dev/null
-        echo "forks=$n"'
-    echo "$output"
-    [ "${lines[0]}" = 33554432 ]
-    [ "${lines[1]}" = 20 ]
-    # the shell forks until the pids limit stops it
-    [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
+    matrix_limits pm
 }
 
 @test "podman: --read-only makes the root file system read-only" {
-    run prun --rm --read-only "$E2E_IMAGE" sh -c 'touch /newfile 2>&1; echo "rc=$?"; touch /tmp/ok && echo tmp-writable; awk "\$5 == \"/\" { print \$6 }" /proc/self/mountinfo'
-    echo "$output"
-    [[ $output == *"Read-only file system"* ]]
-    [[ $output == *"rc=1"* ]]
-    [[ $output == *tmp-writable* ]]
-    grep -q '^ro,' <<< "$output"
+    matrix_read_only pm
 }
 
 @test "podman: -v HOST:CTR:ro binds the host directory read-only" {
-    echo from-host > "$ENGINE_DIR/vol/file"
-    run prun --rm -v "$ENGINE_DIR/vol:/data:ro" "$E2E_IMAGE" sh -c 'cat /data/file; { echo x > /data/file; } 2>&1; echo "rc=$?"; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
-    echo "$output"
-    grep -qx from-host <<< "$output"
-    [[ $output == *"Read-only file system"* ]]
-    [[ $output == *"rc=1"* ]]
-    grep -q '^ro,' <<< "$output"
-    [ "$(cat "$ENGINE_DIR/vol/file")" = from-host ]
+    matrix_volume_ro pm
 }
 
 @test "podman: --cap-drop all --cap-add NET_ADMIN leaves exactly CAP_NET_ADMIN" {
-    run prun --rm --cap-drop all --cap-add NET_ADMIN "$E2E_IMAGE" grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status
-    echo "$output"
-    [[ $output == *"CapPrm:	0000000000001000"* ]]
-    [[ $output == *"CapEff:	0000000000001000"* ]]
-    [[ $output == *"CapBnd:	0000000000001000"* ]]
-    [[ $output == *"CapAmb:	0000000000000000"* ]]
-    # and the default set without CAP_CHOWN: chown is refused
-    run prun --rm --cap-drop CHOWN "$E2E_IMAGE" sh -c 'touch /tmp/f; chown 1 /tmp/f; echo "rc=$?"'
-    [[ $output == *"rc=1"* ]]
+    matrix_caps pm
 }
 
 @test "podman: --user runs the process as that user and group" {
-    run prun --rm --user 1000:1001 "$E2E_IMAGE" sh -c 'id -u; id -g; grep -E "^(Uid|Gid):" /proc/self/status'
-    echo "$output"
-    [ "${lines[0]}" = 1000 ]
-    [ "${lines[1]}" = 1001 ]
-    [[ ${lines[2]} == "Uid:	1000	1000	1000	1000" ]]
-    [[ ${lines[3]} == "Gid:	1001	1001	1001	1001" ]]
-    run prun --rm --user nobody "$E2E_IMAGE" id -u
-    [ "$output" = 65534 ]
+    matrix_user pm
 }
 
 @test "podman: restart runs the container again, and --restart on-failure restarts it" {
-    prun -d --name c "$E2E_IMAGE" sh -c 'echo boot >> /tmp/boots; exec sleep 1000'
-    pid1=$(pm inspect --format '{{.State.Pid}}' c)
-    run pm restart -t 0 c
-    [ "$status" -eq 0 ]
-    run pm inspect --format '{{.State.Status}} {{.State.Pid}}' c
-    [[ $output == "running "* ]]
-    [ "${output#running }" != "$pid1" ]
-    run pm exec c wc -l /tmp/boots
-    [[ $output == "2 /tmp/boots" ]]
-
-    prun -d --name r --restart on-failure:2 "$E2E_IMAGE" sh -c 'echo boot >> /tmp/boots; exit 1'
-    wait_for 50 pm_state_is r 'exited 2 1'
-    # the first run and two restarts, in one container root file system
-    pm cp r:/tmp/boots "$ENGINE_DIR/boots"
-    [ "$(wc -l < "$ENGINE_DIR/boots")" -eq 3 ]
+    matrix_restart pm
 }
 
 @test "podman: rm -f removes a running container, its process and its cgroup" {
-    prun -d --name c "$E2E_IMAGE" sleep 1000
-    pid=$(pm inspect --format '{{.State.Pid}}' c)
-    cg=$(pm_cgroup c)
-    [ -d "/sys/fs/cgroup/memory/$cg" ]
-    run pm rm -f -t 0 c
-    [ "$status" -eq 0 ]
-    run pm container exists c
+    matrix_rm_f pm -t 0
+    run pm container exists c1
     [ "$status" -eq 1 ]
-    [ ! -d "/proc/$pid" ] || [ "$(awk '/^State/ {print $2}' "/proc/$pid/status")" = Z ]
-    [ ! -d "/sys/fs/cgroup/memory/$cg" ]
-    [ ! -d "/sys/fs/cgroup/pids/$cg" ]
 }
 
 @test "podman: --init runs catatonit as pid 1 and the command under it" {
-    run prun --rm --init "$E2E_IMAGE" sh -c 'tr "\0" " " < /proc/1/cmdline; echo; grep PPid /proc/$$/status; echo "me=$$"'
+    run cli_run pm --rm --init "$E2E_IMAGE" sh -c 'tr "\0" " " < /proc/1/cmdline; echo; grep PPid /proc/$$/status; echo "me=$$"'
     echo "$output"
     [[ ${lines[0]} == "/run/podman-init -- sh -c "* ]]
     [ "${lines[1]}" = "PPid:	1" ]
@@ -345,12 +183,8 @@ pm_cgroup() {
 }
 
 @test "podman: a missing executable is an error the user sees, from create" {
-    run -127 prun --rm "$E2E_IMAGE" /nonexistent-binary
-    echo "$output"
-    [ "$status" -eq 127 ]
-    [[ $output == *"/nonexistent-binary"* ]]
-    [[ ${output,,} == *"no such file or directory"* || ${output,,} == *"not found"* ]]
-    # the container was never started
+    matrix_missing_executable pm
+    # the container was never started, and --rm removed it
     run pm ps -a --format '{{.Names}}'
     [ -z "$output" ]
 }

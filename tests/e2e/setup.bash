@@ -245,14 +245,30 @@ stop_daemon() {
     kill -9 "$pid" 2> /dev/null
 }
 
-# wait_for TRIES CMD...: run CMD every 0.2 s until it succeeds, at most TRIES times.
+# e2e_tty CLI INPUT ARGS...: CLI ARGS under a pseudo-terminal (script(1)), INPUT as its keyboard.
+# CLI is a function that sets the array CLI_cmd to its command (and runs it).
+e2e_tty() {
+    local cli=$1 input=$2 cmd
+    shift 2
+    "$cli" --version > /dev/null
+    local -n argv=${cli}_cmd
+    cmd=$(printf '%q ' "${argv[@]}" "$@")
+    printf '%s' "$input" | timeout -k 5 "$E2E_TIMEOUT" script -eqc "$cmd" /dev/null
+}
+
+# retry N CMD...: tests/integration/helpers.bash's (CMD up to N + 1 times, 0.1 s apart, until it
+# succeeds), taken from there rather than copied: helpers.bash as a whole sets up hull's own
+# suite (its --root, bundles, setup and teardown), which these tests do not want.
+eval "$(sed -n '/^retry() {$/,/^}$/p' "$E2E_REPO/tests/integration/helpers.bash")"
+declare -F retry > /dev/null || {
+    echo "tests/integration/helpers.bash has no retry()" >&2
+    return 1
+}
+
+# wait_for TRIES CMD...: run CMD until it succeeds, for at most TRIES * 0.2 s.
 wait_for() {
-    local tries=$1 i
+    local tries=$1
     shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.2
-    done
-    "$@"
+    retry $((2 * tries)) "$@"
 }
 
