@@ -10,7 +10,7 @@ VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-common \
+HULL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-common \
           -DHULL_VERSION='"$(VERSION)"' -DHULL_COMMIT='"$(COMMIT)"' \
           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lmnl)
@@ -39,11 +39,11 @@ $(B)/libhull.a: $(LIB_OBJS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(HULL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libhull.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(B)/libhull.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(HULL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libhull.a $(LDLIBS)
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 

@@ -85,7 +85,7 @@ load helpers
     [ "$(head -n 1 "$TEST_DIR/log.txt")" = "earlier line" ]
     tail -n 1 "$TEST_DIR/log.txt" | grep -q no-such-container
     # not JSON
-    ! tail -n 1 "$TEST_DIR/log.txt" | jq -e . > /dev/null 2>&1
+    ! tail -n 1 "$TEST_DIR/log.txt" | jq -e . > /dev/null 2>&1 || false
 }
 
 @test "cli: a container's setup error reaches the json log" {

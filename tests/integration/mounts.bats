@@ -35,7 +35,7 @@ add_mount() { # add_mount JSON
     awk '$5 ~ "^/sys/fs/cgroup" && / - cgroup2? / { if ($6 !~ /(^|,)ro(,|$)/) bad = 1 } END { exit bad }' <<< "$output"
     # / is the rootfs, nothing of the host's mount table beyond it
     [ "$(awk '$5 == "/"' <<< "$output" | wc -l)" -ge 1 ]
-    ! grep -q " /work " <<< "$output"
+    ! grep -q " /work " <<< "$output" || false
 }
 
 @test "mounts: ro, nosuid, nodev, noexec show in mountinfo and are enforced" {
@@ -50,9 +50,9 @@ add_mount() { # add_mount JSON
     has_opt "$o" noexec
     o=$(mnt_opts /m2)
     has_opt "$o" rw
-    ! has_opt "$o" noexec
-    ! has_opt "$o" nosuid
-    ! grep -q M1-WRITABLE <<< "$output"
+    ! has_opt "$o" noexec || false
+    ! has_opt "$o" nosuid || false
+    ! grep -q M1-WRITABLE <<< "$output" || false
     grep -q M2-EXEC <<< "$output"
 }
 
@@ -61,7 +61,7 @@ add_mount() { # add_mount JSON
     run_container 'cp /bin/busybox /m1/true && /m1/true && echo RAN; echo done'
     [ "$status" -eq 0 ]
     [ "${lines[-1]}" = done ]
-    ! grep -q RAN <<< "$output"
+    ! grep -q RAN <<< "$output" || false
 }
 
 @test "mounts: the atime family: noatime, nodiratime, strictatime, relatime" {
@@ -72,8 +72,8 @@ add_mount() { # add_mount JSON
     [ "$status" -eq 0 ]
     has_opt "$(mnt_opts /a1)" noatime
     has_opt "$(mnt_opts /a1)" nodiratime
-    ! has_opt "$(mnt_opts /a2)" relatime
-    ! has_opt "$(mnt_opts /a2)" noatime
+    ! has_opt "$(mnt_opts /a2)" relatime || false
+    ! has_opt "$(mnt_opts /a2)" noatime || false
     has_opt "$(mnt_opts /a3)" relatime
 }
 
@@ -95,7 +95,7 @@ add_mount() { # add_mount JSON
     [ "${lines[0]}" = from-host ]
     [ "$(cat "$TEST_DIR/src/g")" = from-container ]
     [ ! -e "$TEST_DIR/src/h" ]
-    ! grep -q RO-WRITABLE <<< "$output"
+    ! grep -q RO-WRITABLE <<< "$output" || false
     has_opt "$(mnt_opts /data-ro)" ro
     has_opt "$(mnt_opts /data)" rw
 }
@@ -266,7 +266,7 @@ add_mount() { # add_mount JSON
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "file:[]" ]
     [ "${lines[1]}" = "dir:[]" ]
-    ! grep -q DIR-WRITABLE <<< "$output"
+    ! grep -q DIR-WRITABLE <<< "$output" || false
     [ ! -e /proc/timer_list ] || [ "${lines[2]}" = "proc:[0]" ]
     [ "$(cat "$ROOTFS/secretfile")" = secret ]
 }
@@ -278,7 +278,7 @@ add_mount() { # add_mount JSON
     run_container 'cat /data/f; echo x > /data/f 2>/dev/null && echo DATA-WRITABLE; echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo SYS-WRITABLE; cat /proc/self/mountinfo'
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = content ]
-    ! grep -q WRITABLE <<< "$output"
+    ! grep -q WRITABLE <<< "$output" || false
     has_opt "$(mnt_opts /data)" ro
     has_opt "$(mnt_opts /proc/sys)" ro
     [ "$(cat "$ROOTFS/data/f")" = content ]
@@ -289,7 +289,7 @@ add_mount() { # add_mount JSON
     add_mount '{"destination": "/w", "type": "tmpfs", "source": "tmpfs"}'
     run_container 'touch /x 2>/dev/null && echo ROOT-WRITABLE; touch /w/x && echo W-OK; cat /proc/self/mountinfo'
     [ "$status" -eq 0 ]
-    ! grep -q ROOT-WRITABLE <<< "$output"
+    ! grep -q ROOT-WRITABLE <<< "$output" || false
     grep -q W-OK <<< "$output"
     has_opt "$(mnt_opts /)" ro
     [ ! -e "$ROOTFS/x" ]
@@ -315,7 +315,7 @@ add_mount() { # add_mount JSON
     update_config '.linux.rootfsPropagation = "private"'
     run_container 'cat /proc/self/mountinfo'
     [ "$status" -eq 0 ]
-    ! awk '$5 == "/" && / (shared|master):[0-9]+ / { f = 1 } END { exit !f }' <<< "$output"
+    ! awk '$5 == "/" && / (shared|master):[0-9]+ / { f = 1 } END { exit !f }' <<< "$output" || false
 }
 
 @test "mounts: the container's mounts never propagate to the host" {

@@ -83,7 +83,7 @@ link_exists() {
     ip -n "$TESTNS" link show "$1" > /dev/null 2>&1
 }
 link_gone() {
-    ! link_exists "$1"
+    ! link_exists "$1" || false
 }
 
 # annotate KEY VALUE...: set run.hull.network.KEY (KEY "" for run.hull.network itself).

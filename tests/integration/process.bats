@@ -49,7 +49,7 @@ status_field() {
     grep -qx 'FOO=bar baz' <<< "$output"
     grep -qx 'EMPTY=' <<< "$output"
     grep -qx 'PATH=/bin' <<< "$output"
-    ! grep -q HULLTEST_SECRET <<< "$output"
+    ! grep -q HULLTEST_SECRET <<< "$output" || false
     # only what config.json gave, plus what the shell itself sets (PWD, SHLVL) and HOME
     for l in "${lines[@]}"; do
         case "${l%%=*}" in FOO|EMPTY|PATH|PWD|SHLVL|HOME|_) ;; *) echo "unexpected: $l"; false ;; esac
@@ -137,7 +137,7 @@ status_field() {
     grep -q CHOWN-OK <<< "$output"
     update_config '.process.capabilities = {}'
     run_container 'touch /tmp/g && chown 1234 /tmp/g && echo CHOWN-OK'
-    ! grep -q CHOWN-OK <<< "$output"
+    ! grep -q CHOWN-OK <<< "$output" || false
 }
 
 @test "process: an unknown capability is an error naming it" {

@@ -492,7 +492,7 @@ has_2mb_hugepages() {
     update_config '.linux.resources.devices = [{"allow": false, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
     run_container 'echo x > /dev/null && echo NULL-OPENED; echo x > /dev/zero && echo ZERO-OPENED; exit 0'
     [ "$status" -eq 0 ]
-    ! grep -q NULL-OPENED <<< "$output"
+    ! grep -q NULL-OPENED <<< "$output" || false
     grep -q '/dev/null: Operation not permitted' <<< "$output"
     # the other defaults still work
     grep -qx ZERO-OPENED <<< "$output"
@@ -512,7 +512,7 @@ has_2mb_hugepages() {
     [ "$status" -eq 0 ]
     eff=$(awk '/^CapEff/ { print $2 }' <<< "$output")
     [ $(( 0x$eff & (1 << 27) )) -ne 0 ] # CAP_MKNOD
-    ! grep -q OPENED <<< "$output"
+    ! grep -q OPENED <<< "$output" || false
     grep -q 'OPEN-FAILED: .*/kmsg: Operation not permitted' <<< "$output"
     if ! grep -qx MKNOD-OK <<< "$output"; then
         grep -q 'mknod: /dev/kmsg: Operation not permitted' <<< "$output"
@@ -542,7 +542,7 @@ has_2mb_hugepages() {
     [ "$status" -eq 0 ]
     # read still allowed, write denied
     grep -qx 3 <<< "$output"
-    ! grep -q ZERO-WRITTEN <<< "$output"
+    ! grep -q ZERO-WRITTEN <<< "$output" || false
     grep -q '/dev/zero: Operation not permitted' <<< "$output"
 }
 
