@@ -14,6 +14,7 @@ struct globals {
     const char *log_format;
     bool debug;
     bool systemd_cgroup;
+    const char *cgroup_manager; /* --cgroup-manager, NULL when not given */
 };
 
 struct command {

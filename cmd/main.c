@@ -28,6 +28,8 @@ static void usage(FILE *f) {
                "  --log-format FORMAT  text or json\n"
                "  --debug              log debug lines\n"
                "  --systemd-cgroup     manage cgroups through systemd (refused: systemd is required)\n"
+               "  --cgroup-manager M   cgroupfs (the default), systemd (as --systemd-cgroup) or disabled\n"
+               "                       (refused: not supported yet)\n"
                "  -v, --version        print the version\n"
                "  -h, --help           print this help; `hull COMMAND --help` for a command\n");
 }
@@ -86,7 +88,8 @@ int main(int argc, char **argv) {
         {"log-format", required_argument, NULL, 'f'}, {"debug", no_argument, NULL, 'd'},
         {"systemd-cgroup", no_argument, NULL, 's'}, {"version", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},      {"rootless", required_argument, NULL, 'R'},
-        {"criu", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0},
+        {"criu", required_argument, NULL, 'C'}, {"cgroup-manager", required_argument, NULL, 'M'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
@@ -97,6 +100,7 @@ int main(int argc, char **argv) {
         case 'f': g.log_format = optarg; break;
         case 'd': g.debug = true; break;
         case 's': g.systemd_cgroup = true; break;
+        case 'M': g.cgroup_manager = optarg; break;
         case 'v': version(); return 0;
         case 'h': usage(stdout); return 0;
         case 'R': /* runc's --rootless auto|true|false: hull decides by itself */ break;
@@ -123,6 +127,20 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(commands[i]->name, name))
             continue;
+        if (g.cgroup_manager && strcmp(g.cgroup_manager, "cgroupfs") != 0) {
+            struct error *e = NULL;
+            if (strcmp(g.cgroup_manager, "systemd") == 0) {
+                g.systemd_cgroup = true;
+            } else if (strcmp(g.cgroup_manager, "disabled") == 0) {
+                error_new(&e, ENOTSUP, "--cgroup-manager disabled: running without cgroups is not supported by this "
+                                       "build yet");
+                return cmd_fail(e);
+            } else {
+                error_new(&e, EINVAL, "--cgroup-manager: expected cgroupfs, systemd or disabled, got \"%s\"",
+                          g.cgroup_manager);
+                return cmd_fail(e);
+            }
+        }
         if (g.systemd_cgroup) {
             struct error *e = NULL;
             error_new(&e, ENOTSUP, "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");

@@ -32,7 +32,7 @@ tmp_dir = "$d/tmp"
 volume_path = "$d/volumes"
 runtime = "$E2E_RUNTIME"
 runtime_supports_json = ["crun", "runc", "kata", "runsc", "youki", "krun", "hull"]
-runtime_supports_nocgroups = ["crun", "krun", "hull"]
+runtime_supports_nocgroups = ["crun", "krun"]
 
 [engine.runtimes]
 $E2E_RUNTIME = ["$RUNTIME_BIN"]
