@@ -139,6 +139,20 @@ int cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out,
     return cg_create_from(h, n, cgroups_path, id, out, err);
 }
 
+void cgroup_create_none(struct cgroup **out) {
+    struct cgroup *cg = xcalloc(1, sizeof(*cg));
+    cg->layout = CGROUP_LAYOUT_NONE;
+    cg->v2_fd = -1;
+    *out = cg;
+}
+
+int cg_no_cgroup(const struct cgroup *cg, const char *what, struct error **err) {
+    if (cg->layout != CGROUP_LAYOUT_NONE)
+        return 0;
+    return error_new(err, ENOTSUP, "%s: the container has no cgroup of its own (created with --cgroup-manager disabled)",
+                     what);
+}
+
 enum cgroup_layout cgroup_layout(const struct cgroup *cg) {
     return cg->layout;
 }
@@ -160,7 +174,9 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, bool skip_v2, struct error **err)
 
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error **err) {
     _cleanup_error_ struct error *first = NULL;
-    int ret = 0;
+    int ret = cg_no_cgroup(cg, "processes", err);
+    if (ret < 0)
+        return ret;
     for (size_t i = 0; i < cg->n; i++) {
         struct error *e = NULL;
         int r = cg->h[i].ops->pids(&cg->h[i], pids, n, &e);

@@ -21,11 +21,17 @@
 
 struct cgroup;
 
-enum cgroup_layout { CGROUP_LAYOUT_UNIFIED, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_LEGACY };
+enum cgroup_layout { CGROUP_LAYOUT_UNIFIED, CGROUP_LAYOUT_HYBRID, CGROUP_LAYOUT_LEGACY, CGROUP_LAYOUT_NONE };
 
 /* Create the container's cgroup directories (recording which ones it created, so that destroy
  * removes those and nothing else).  An existing directory is reused, not an error. */
 int cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out, struct error **err);
+
+/* `--cgroup-manager disabled`: no cgroup of its own; the container stays in its creator's.  Layout
+ * CGROUP_LAYOUT_NONE, no hierarchy: enter, destroy and device rules do nothing; resources,
+ * freeze, kill, pids, stats and the OOM fd are errors saying why ("the container has no cgroup
+ * of its own (created with --cgroup-manager disabled)"). */
+void cgroup_create_none(struct cgroup **out);
 
 enum cgroup_layout cgroup_layout(const struct cgroup *cg);
 

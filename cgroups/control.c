@@ -11,6 +11,8 @@
 #include "internal.h"
 
 int cgroup_set_devices(struct cgroup *cg, const struct cgroup_device_rule *rules, size_t n, struct error **err) {
+    if (cg->layout == CGROUP_LAYOUT_NONE)
+        return 0; /* no cgroup to hold the rules: the container's /dev has only the devices hull made */
     struct cg_hierarchy *h = cg_owner(cg, CG_DEVICES);
     if (!h)
         return error_new(err, ENOTSUP, "linux.resources.devices: no devices controller on this host");
@@ -21,6 +23,9 @@ int cgroup_set_devices(struct cgroup *cg, const struct cgroup_device_rule *rules
 }
 
 int cgroup_freeze(struct cgroup *cg, bool frozen, struct error **err) {
+    int r = cg_no_cgroup(cg, frozen ? "freeze" : "thaw", err);
+    if (r < 0)
+        return r;
     struct cg_hierarchy *h = cg_owner(cg, CG_FREEZER);
     if (!h)
         return error_new(err, ENOTSUP, "no freezer on this host (no v1 freezer hierarchy, no cgroup v2)");
@@ -78,6 +83,9 @@ static void thaw(struct cg_hierarchy *fr) {
 }
 
 int cgroup_kill(struct cgroup *cg, int sig, struct error **err) {
+    int r0 = cg_no_cgroup(cg, "signal every process", err);
+    if (r0 < 0)
+        return r0;
     struct cg_hierarchy *fr = cg_owner(cg, CG_FREEZER);
     if (sig == SIGKILL && fr && fr->ops->kill_all) {
         int r = fr->ops->kill_all(fr, err);
@@ -106,6 +114,9 @@ int cgroup_kill(struct cgroup *cg, int sig, struct error **err) {
 
 int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st, struct error **err) {
     *st = (struct cgroup_stats){0};
+    int r0 = cg_no_cgroup(cg, "statistics", err);
+    if (r0 < 0)
+        return r0;
     static const enum cg_controller which[] = {CG_CPU, CG_CPUACCT, CG_MEMORY, CG_PIDS, CG_BLKIO, CG_HUGETLB};
     for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
         struct cg_hierarchy *h = cg_owner(cg, which[i]);
@@ -134,6 +145,9 @@ void cgroup_stats_clear(struct cgroup_stats *st) {
 }
 
 int cgroup_oom_fd(const struct cgroup *cg, int *fd, struct error **err) {
+    int r = cg_no_cgroup(cg, "OOM events", err);
+    if (r < 0)
+        return r;
     struct cg_hierarchy *h = cg_owner(cg, CG_MEMORY);
     if (!h || !h->ops->oom_fd)
         return -ENOENT;

@@ -253,6 +253,7 @@ static const char *const layout_names[] = {
     [CGROUP_LAYOUT_UNIFIED] = "unified",
     [CGROUP_LAYOUT_HYBRID] = "hybrid",
     [CGROUP_LAYOUT_LEGACY] = "legacy",
+    [CGROUP_LAYOUT_NONE] = "none",
 };
 
 const char *cg_layout_name(enum cgroup_layout l) {

@@ -112,6 +112,10 @@ struct cgroup {
  * hierarchy when ops->available says so, else NULL. */
 struct cg_hierarchy *cg_owner(const struct cgroup *cg, enum cg_controller c);
 
+/* 0, or for a container without a cgroup (CGROUP_LAYOUT_NONE) an ENOTSUP error "WHAT: the
+ * container has no cgroup of its own (...)". */
+int cg_no_cgroup(const struct cgroup *cg, const char *what, struct error **err);
+
 /* ---- detection (detect.c): pure functions over file contents, for unit tests ---- */
 
 /* A cgroup or cgroup2 entry of /proc/self/mountinfo. */

@@ -100,6 +100,9 @@ int cgroup_apply(struct cgroup *cg, const struct oci_resources *r, struct error 
         const char *field = field_of(r, c);
         if (!field)
             continue;
+        int rn = cg_no_cgroup(cg, field, err);
+        if (rn < 0)
+            return rn;
         struct cg_hierarchy *h = cg_owner(cg, c);
         if (!h)
             return error_new(err, ENOTSUP, "%s: no %s controller on this host", field, cg_controller_v1_name(c));
@@ -107,6 +110,9 @@ int cgroup_apply(struct cgroup *cg, const struct oci_resources *r, struct error 
             return error_new(err, ENOTSUP, "%s: not implemented for cgroup v%d", field, h->ops->version);
     }
     struct cg_hierarchy *unified = unified_of(cg);
+    int rn = r->n_unified ? cg_no_cgroup(cg, "linux.resources.unified", err) : 0;
+    if (rn < 0)
+        return rn;
     if (r->n_unified && (!unified || !unified->ops->apply_unified))
         return error_new(err, ENOTSUP, "linux.resources.unified: this host has no cgroup v2 hierarchy");
     warn_ignored(cg, r);

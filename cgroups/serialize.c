@@ -130,6 +130,8 @@ static int load_lines(struct cgroup *cg, char *text, struct error **err) {
         if (r < 0)
             return err && *err ? r : error_new(err, EINVAL, "cgroup state line %zu: invalid: \"%s\"", lineno, copy);
     }
+    if (have_layout && cg->layout == CGROUP_LAYOUT_NONE && !cg->n)
+        return 0;
     if (!have_layout || !cg->n || cg_layout_of(cg->h, cg->n) != cg->layout)
         return error_new(err, EINVAL, "cgroup state: missing or inconsistent layout/hierarchies");
     return 0;

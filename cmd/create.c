@@ -25,6 +25,7 @@ static int parse(const struct command *c, const struct globals *g, int argc, cha
     };
     memset(o, 0, sizeof(*o));
     o->root = g->root;
+    o->no_cgroups = g->cgroup_manager && strcmp(g->cgroup_manager, "disabled") == 0;
     int ch;
     while ((ch = getopt_long(argc, argv, run ? "+b:d" : "+b:", opts, NULL)) != -1) {
         switch (ch) {

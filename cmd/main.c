@@ -29,7 +29,7 @@ static void usage(FILE *f) {
                "  --debug              log debug lines\n"
                "  --systemd-cgroup     manage cgroups through systemd (refused: systemd is required)\n"
                "  --cgroup-manager M   cgroupfs (the default), systemd (as --systemd-cgroup) or disabled\n"
-               "                       (refused: not supported yet)\n"
+               "                       (create/run: no cgroup of the container's own)\n"
                "  -v, --version        print the version\n"
                "  -h, --help           print this help; `hull COMMAND --help` for a command\n");
 }
@@ -131,11 +131,7 @@ int main(int argc, char **argv) {
             struct error *e = NULL;
             if (strcmp(g.cgroup_manager, "systemd") == 0) {
                 g.systemd_cgroup = true;
-            } else if (strcmp(g.cgroup_manager, "disabled") == 0) {
-                error_new(&e, ENOTSUP, "--cgroup-manager disabled: running without cgroups is not supported by this "
-                                       "build yet");
-                return cmd_fail(e);
-            } else {
+            } else if (strcmp(g.cgroup_manager, "disabled") != 0) {
                 error_new(&e, EINVAL, "--cgroup-manager: expected cgroupfs, systemd or disabled, got \"%s\"",
                           g.cgroup_manager);
                 return cmd_fail(e);

@@ -22,6 +22,7 @@ struct create_opts {
     bool no_pivot;
     bool no_new_keyring;
     const char *network;        /* --network: replaces the run.hull.network* annotations; NULL = none */
+    bool no_cgroups;            /* --cgroup-manager disabled: the container stays in its creator's cgroups */
     /* run only: */
     bool detach;
     bool keep;

@@ -284,7 +284,9 @@ static int prepare(struct launch *l, struct error **err) {
         return r;
     if ((r = write_initial_state(l, err)) < 0)
         return r;
-    if ((r = cgroup_create(l->spec->linux->cgroups_path, o->id, &l->cg, err)) < 0)
+    if (o->no_cgroups)
+        cgroup_create_none(&l->cg);
+    else if ((r = cgroup_create(l->spec->linux->cgroups_path, o->id, &l->cg, err)) < 0)
         return r;
     log_debug("container %s: cgroup %s", o->id, cgroup_path(l->cg));
     /* recorded at once, so that `delete` finds it even if this create dies half-way */

@@ -73,6 +73,8 @@ static int wait_cgroup_empty(struct cgroup *cg, int timeout_ms, struct error **e
  * v1, a paused container thawed so the signal lands) and the init (when known: it may sit outside
  * a cgroup that went missing), then wait (up to 10 s) until they are gone. */
 static int kill_everything(const struct record *rec, struct cgroup *cg, struct error **err) {
+    if (cg && cgroup_layout(cg) == CGROUP_LAYOUT_NONE)
+        cg = NULL; /* no cgroup of its own: the init (and with it a pid namespace of its own) is all */
     if (cg) {
         _cleanup_error_ struct error *e = NULL;
         if (cgroup_kill(cg, SIGKILL, &e) < 0)
@@ -152,12 +154,13 @@ static void thaw_for_sigkill(const struct statedir *sd, int sig) {
 }
 
 /* --all: every process of the cgroup, also when the init is gone (leftovers without a pid
- * namespace), as runc does. */
-static int kill_all(const struct statedir *sd, int sig, struct error **err) {
+ * namespace), as runc does.  A container without a cgroup of its own: its init (whose death
+ * ends a pid namespace of its own). */
+static int kill_all(const struct statedir *sd, const struct record *rec, int sig, struct error **err) {
     struct cgroup *cg = NULL;
     int r = statedir_load_cgroup(sd, &cg, err);
     if (r >= 0)
-        r = cgroup_kill(cg, sig, err);
+        r = cgroup_layout(cg) == CGROUP_LAYOUT_NONE ? signal_init(rec, sig, err) : cgroup_kill(cg, sig, err);
     cgroup_free(cg);
     return r;
 }
@@ -170,7 +173,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
         return r;
     enum status st = status_of(sd, &rec);
     if (all)
-        r = kill_all(sd, sig, err);
+        r = kill_all(sd, &rec, sig, err);
     else if (st == STATUS_STOPPED)
         r = error_new(err, ESRCH, "it is not running");
     else if ((r = signal_init(&rec, sig, err)) >= 0 && st == STATUS_PAUSED)

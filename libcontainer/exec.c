@@ -133,6 +133,10 @@ static int plan_cgroup(struct exec_ctx *c, struct error **err) {
     c->cgroup_fd = sub ? -1 : v2;
     if (!sub)
         return 0;
+    if (cgroup_layout(c->cg) == CGROUP_LAYOUT_NONE)
+        return error_new(err, ENOTSUP,
+                         "--cgroup %s: the container has no cgroup of its own (created with --cgroup-manager disabled)",
+                         sub);
     int r = check_subpath(sub, err);
     if (r < 0)
         return r;

@@ -32,7 +32,7 @@ tmp_dir = "$d/tmp"
 volume_path = "$d/volumes"
 runtime = "$E2E_RUNTIME"
 runtime_supports_json = ["crun", "runc", "kata", "runsc", "youki", "krun", "hull"]
-runtime_supports_nocgroups = ["crun", "krun"]
+runtime_supports_nocgroups = ["crun", "krun", "hull"]
 
 [engine.runtimes]
 $E2E_RUNTIME = ["$RUNTIME_BIN"]
@@ -180,6 +180,23 @@ pm_cgroup() {
     [[ ${lines[0]} == "/run/podman-init -- sh -c "* ]]
     [ "${lines[1]}" = "PPid:	1" ]
     [ "${lines[2]}" != me=1 ]
+}
+
+@test "podman: --cgroups=disabled runs the container in conmon's cgroups (--cgroup-manager disabled)" {
+    run cli_run pm --rm --cgroups=disabled "$E2E_IMAGE" sh -c 'echo ran; cat /proc/self/cgroup'
+    echo "$output"
+    if [ "$E2E_RUNTIME" = runc ]; then
+        # runc is not in runtime_supports_nocgroups: podman itself refuses
+        [ "$status" -ne 0 ]
+        return 0
+    fi
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = ran ]
+    # no cgroup of its own: the lines are conmon's, not a libpod-<id> one
+    [[ "$output" != *libpod-* ]]
+    run cli_run pm --rm --cgroups=disabled --memory 64m "$E2E_IMAGE" true
+    echo "$output"
+    [ "$status" -ne 0 ]
 }
 
 @test "podman: a missing executable is an error the user sees, from create" {

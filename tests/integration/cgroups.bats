@@ -162,3 +162,47 @@ remove_new_cgroup_dirs() {
     [ "$status" -eq 0 ]
     ! grep -q "$CID" <<< "$output" || false
 }
+
+@test "cgroups: --cgroup-manager disabled: no cgroup is made, the container stays in its creator's; exec, kill --all and delete work; pause, update, ps and events say why not" {
+    set_cmd 'exec sleep 100'
+    "$HULL" --root "$ROOT" --cgroup-manager disabled run -d -b "$BUNDLE" "$CID" < /dev/null > /dev/null 2>&1
+    local pid
+    pid=$(pid_of "$CID")
+    [ -n "$pid" ]
+    # the same cgroups as the shell that ran hull, on every hierarchy
+    [ "$(cat /proc/$pid/cgroup)" = "$(cat /proc/$$/cgroup)" ]
+    [ -z "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "*$CID*" 2>/dev/null)" ]
+    run_hull exec "$CID" echo from-exec
+    [ "$status" -eq 0 ]
+    [ "$output" = from-exec ]
+    local cmd
+    for cmd in "pause $CID" "update --memory 100M $CID" "ps $CID" "events --stats $CID" "exec --cgroup sub $CID true"; do
+        run_hull $cmd
+        echo "$cmd: $output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"no cgroup of its own (created with --cgroup-manager disabled)"* ]]
+    done
+    run_hull state "$CID"
+    [[ "$output" == *'"status": "running"'* ]]
+    run_hull kill --all "$CID" KILL
+    [ "$status" -eq 0 ]
+    wait_for process_gone "$pid"
+    run_hull delete "$CID"
+    [ "$status" -eq 0 ]
+    # delete --force of a running one
+    "$HULL" --root "$ROOT" --cgroup-manager disabled run -d -b "$BUNDLE" "$CID" < /dev/null > /dev/null 2>&1
+    pid=$(pid_of "$CID")
+    run_hull delete --force "$CID"
+    [ "$status" -eq 0 ]
+    process_gone "$pid"
+    assert_nothing_left
+}
+
+@test "cgroups: --cgroup-manager disabled with a resource limit is an error naming the field; nothing left" {
+    update_config '.linux.resources.memory = {"limit": 104857600}'
+    run "$HULL" --root "$ROOT" --cgroup-manager disabled run -b "$BUNDLE" "$CID"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"linux.resources.memory"*"no cgroup of its own"* ]]
+    assert_nothing_left
+}

@@ -200,6 +200,7 @@ static void test_apply_dispatch(void) {
     struct oci_resources res = {0};
     res.memory.present = res.cpu.present = res.block_io.present = res.network.present = true;
     ok(cgroup_apply(cg, &res, NULL) == 0, "dispatch: empty sub-objects write nothing");
+    res.memory.present = true;
     res.memory.has_limit = true;
     res.memory.limit = 1 << 20;
     res.cpu.has_shares = true;
@@ -574,7 +575,50 @@ static void test_real_serialized(const char *id, const struct cg_hierarchy *self
     ok(rmdir(pre) == 0, "real: removed the test's own %s", pre);
 }
 
+/* --cgroup-manager disabled: a cgroup object without hierarchies that survives the state file and
+ * says why for everything that needs a cgroup. */
+static void test_none(void) {
+    struct cgroup *cg = NULL, *back = NULL;
+    struct error *e = NULL;
+    cgroup_create_none(&cg);
+    ok(cgroup_layout(cg) == CGROUP_LAYOUT_NONE && cgroup_v2_fd(cg) == -1 && strcmp(cgroup_path(cg), "") == 0,
+       "none: layout none, no v2 fd, empty path");
+    char *s = cgroup_serialize(cg);
+    int r = cgroup_load(s, &back, &e);
+    ok(r == 0 && back && cgroup_layout(back) == CGROUP_LAYOUT_NONE, "none: serialized and loaded back (%s)",
+       e ? e->msg : "ok");
+    error_free(e), e = NULL;
+    free(s);
+    ok(cgroup_enter(cg, getpid(), false, &e) == 0, "none: enter does nothing");
+    ok(cgroup_set_devices(cg, NULL, 0, &e) == 0, "none: device rules do nothing");
+    ok(cgroup_apply(cg, NULL, &e) == 0, "none: no resources is fine");
+    struct oci_resources res = {0};
+    res.memory.present = true;
+    res.memory.has_limit = true;
+    res.memory.limit = 1 << 20;
+    r = cgroup_apply(cg, &res, &e);
+    ok(r == -ENOTSUP && e && strstr(e->msg, "linux.resources.memory") && strstr(e->msg, "no cgroup of its own"),
+       "none: a memory limit is an error naming the field (%s)", e ? e->msg : "no error");
+    error_free(e), e = NULL;
+    pid_t *pids = NULL;
+    size_t n = 0;
+    ok(cgroup_pids(cg, &pids, &n, &e) == -ENOTSUP && e && strstr(e->msg, "--cgroup-manager disabled"),
+       "none: pids is an error saying why");
+    error_free(e), e = NULL;
+    ok(cgroup_freeze(cg, true, &e) == -ENOTSUP, "none: freeze is an error");
+    error_free(e), e = NULL;
+    ok(cgroup_kill(cg, SIGKILL, &e) == -ENOTSUP, "none: kill is an error (callers signal the init)");
+    error_free(e), e = NULL;
+    struct cgroup_stats st;
+    ok(cgroup_stats(cg, &st, &e) == -ENOTSUP, "none: stats is an error");
+    error_free(e), e = NULL;
+    ok(cgroup_destroy(cg, &e) == 0, "none: destroy does nothing");
+    cgroup_free(cg);
+    cgroup_free(back);
+}
+
 int main(void) {
+    test_none();
     test_unified();
     test_hybrid();
     test_legacy();
