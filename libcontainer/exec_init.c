@@ -51,8 +51,7 @@ static int setup_terminal(const struct exec_ctx *c, struct error **err) {
         return 0;
     int master = -1, slave = -1;
     _cleanup_free_ char *slave_path = NULL;
-    int r = terminal_open_pty(p->has_console_size ? p->console_height : 0, p->has_console_size ? p->console_width : 0,
-                              &master, &slave, &slave_path, err);
+    int r = terminal_open_pty_for(p, &master, &slave, &slave_path, err);
     if (r < 0)
         return error_wrap(err, r, "terminal");
     _cleanup_close_ int m = master, s = slave;

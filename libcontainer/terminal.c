@@ -158,3 +158,8 @@ int terminal_copy_size(int from_tty, int pty) {
         return -errno;
     return 0;
 }
+
+int terminal_open_pty_for(const struct oci_process *p, int *master, int *slave, char **slave_path, struct error **err) {
+    return terminal_open_pty(p->has_console_size ? p->console_height : 0, p->has_console_size ? p->console_width : 0,
+                             master, slave, slave_path, err);
+}

@@ -8,10 +8,13 @@
 #include <termios.h>
 
 #include "../base/error.h"
+#include "../oci/spec.h"
 
 /* Child, after pivot with /dev/pts mounted: open /dev/ptmx, unlock, set the size (0 = leave),
  * *slave_path is "/dev/pts/N". */
 int terminal_open_pty(unsigned rows, unsigned cols, int *master, int *slave, char **slave_path, struct error **err);
+/* The same, sized by process.consoleSize when it has one (the container's init and exec). */
+int terminal_open_pty_for(const struct oci_process *p, int *master, int *slave, char **slave_path, struct error **err);
 
 /* Child: make the slave the controlling terminal and stdin/stdout/stderr (setsid, TIOCSCTTY). */
 int terminal_become_controlling(int slave, struct error **err);
