@@ -149,17 +149,6 @@ int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err
     }
 }
 
-int nl_link_set_master_up(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
-                          struct error **err) {
-    struct nlmsghdr *nlh = nl_msg_new(c, RTM_NEWLINK, 0);
-    struct ifinfomsg *ifi = put_ifinfo(nlh, index);
-    ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-    mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-    char what[80];
-    snprintf(what, sizeof(what), "attach %s to bridge %s", name, master_name);
-    return nl_request(c, nlh, NULL, NULL, what, err);
-}
-
 int nl_link_del(struct nl_conn *c, int index, const char *name, struct error **err) {
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_DELLINK, 0);
     put_ifinfo(nlh, index);
@@ -196,12 +185,17 @@ int nl_link_move(struct nl_conn *c, int index, const char *name, int netns_fd, c
 }
 
 int nl_veth_create(struct nl_conn *c, const char *host, const char *peer, int netns_fd, unsigned mtu,
-                   const unsigned char *mac, struct error **err) {
+                   const unsigned char *mac, int master, const char *master_name, struct error **err) {
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-    put_ifinfo(nlh, 0);
+    /* the host end up in the same request (rtnl_configure_link applies ifi_flags once the pair
+     * exists; the peer's own flags are applied before it knows its peer: veth_open fails) */
+    struct ifinfomsg *ifi = put_ifinfo(nlh, 0);
+    ifi->ifi_flags = ifi->ifi_change = IFF_UP;
     mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
     if (mtu)
         mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+    if (master)
+        mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
     struct nlattr *linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
     mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
     struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -216,8 +210,11 @@ int nl_veth_create(struct nl_conn *c, const char *host, const char *peer, int ne
     mnl_attr_nest_end(nlh, peer_attr);
     mnl_attr_nest_end(nlh, data);
     mnl_attr_nest_end(nlh, linkinfo);
-    char what[80];
-    snprintf(what, sizeof(what), "create veth %s (peer %s)", host, peer);
+    char what[112];
+    if (master)
+        snprintf(what, sizeof(what), "create veth %s (peer %s), a port of bridge %s", host, peer, master_name);
+    else
+        snprintf(what, sizeof(what), "create veth %s (peer %s)", host, peer);
     return nl_request(c, nlh, NULL, NULL, what, err);
 }
 

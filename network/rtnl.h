@@ -31,19 +31,16 @@ int nl_link_up(struct nl_conn *c, int index, const char *name, struct error **er
  * its peer comes up is only activated (its qdisc attached: until then it drops what it sends)
  * and marked up by the kernel's linkwatch work, a moment later. */
 int nl_link_wait_running(struct nl_conn *c, const char *name, struct error **err);
-/* Make the link a port of bridge `master` and bring it up (one request). */
-int nl_link_set_master_up(struct nl_conn *c, int index, const char *name, int master, const char *master_name,
-                          struct error **err);
 /* Delete a link; one that is already gone (ENODEV) is fine (returns 1). */
 int nl_link_del(struct nl_conn *c, int index, const char *name, struct error **err);
 /* Move a link into the network namespace netns_fd, named new_name there (NULL: its name). */
 int nl_link_move(struct nl_conn *c, int index, const char *name, int netns_fd, const char *new_name,
                  struct error **err);
 
-/* A veth pair: `host` here, `peer` created directly in netns_fd; mtu (0: default) on both ends,
- * mac (NULL: random) on the peer. */
+/* A veth pair: `host` here, up (and a port of bridge `master` unless 0), `peer` created
+ * directly in netns_fd, down; mtu (0: default) on both ends, mac (NULL: random) on the peer. */
 int nl_veth_create(struct nl_conn *c, const char *host, const char *peer, int netns_fd, unsigned mtu,
-                   const unsigned char *mac, struct error **err);
+                   const unsigned char *mac, int master, const char *master_name, struct error **err);
 /* A bridge, its IFLA_IFALIAS set to alias. */
 int nl_bridge_create(struct nl_conn *c, const char *name, const char *alias, struct error **err);
 

@@ -119,34 +119,41 @@ static int get_bridge(struct net_ctx *ctx, const struct net_request *req, struct
 
 /* ---- the pair ---- */
 
-static int setup_host_end(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
-                          const struct nl_link *br, struct error **err) {
-    struct nl_link host;
-    int r = nl_link_find(ctx->host, host_ifname, &host, err);
+/* The addresses of the link `name` of c (found by name: its index is not known in advance), up
+ * first when `up`: IPv6 puts a prefix route in only on a link that is up. */
+static int add_addresses(struct nl_conn *c, const char *name, bool up, const struct net_addr *addrs, size_t n,
+                         const char *where, int *index, struct error **err) {
+    struct nl_link l;
+    int r = nl_link_find(c, name, &l, err);
     if (r != 0)
-        return r < 0 ? r : error_new(err, ENODEV, "veth %s vanished after its creation", host_ifname);
-    if (req->mode == NET_MODE_BRIDGE)
-        return nl_link_set_master_up(ctx->host, host.index, host_ifname, br->index, req->bridge, err);
-    for (size_t i = 0; i < req->n_host_addresses && r >= 0; i++)
-        r = nl_addr_add(ctx->host, host.index, host_ifname, &req->host_addresses[i], err);
-    return r < 0 ? r : nl_link_up(ctx->host, host.index, host_ifname, err);
+        return r < 0 ? r : error_new(err, ENODEV, "%s is not %s after its creation", name, where);
+    *index = l.index;
+    if (up)
+        r = nl_link_up(c, l.index, name, err);
+    for (size_t i = 0; i < n && r >= 0; i++)
+        r = nl_addr_add(c, l.index, name, &addrs[i], err);
+    return r;
 }
 
-static int setup_container_end(struct net_ctx *ctx, const struct net_request *req, struct error **err) {
-    struct nl_link l;
-    int r = nl_link_find(ctx->ctr, req->ifname, &l, err);
-    if (r != 0)
-        return r < 0 ? r : error_new(err, ENODEV, "%s is not in the container after its creation", req->ifname);
-    /* up before the addresses: IPv6 puts a prefix route in only on a link that is up */
-    if ((r = nl_link_up(ctx->ctr, l.index, req->ifname, err)) < 0)
-        return r;
-    for (size_t i = 0; i < req->n_addresses; i++)
-        if ((r = nl_addr_add(ctx->ctr, l.index, req->ifname, &req->addresses[i], err)) < 0)
-            return r;
-    for (size_t i = 0; i < req->n_gateways; i++)
-        if ((r = nl_route_default(ctx->ctr, l.index, req->ifname, &req->gateways[i], err)) < 0)
-            return r;
-    return nl_link_wait_running(ctx->ctr, req->ifname, err);
+/* The creation failed with EEXIST: which of the two names is taken. */
+static int name_taken(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname, int r,
+                      struct error **err) {
+    struct nl_link taken;
+    char label[96];
+    struct error *e = NULL;
+    if (nl_link_find(ctx->ctr, req->ifname, &taken, &e) == 0)
+        r = error_new(&e, EEXIST, "%s: the container has a device %s already",
+                      net_request_label(req, "ifname", label, sizeof(label)), req->ifname);
+    else if (nl_link_find(ctx->host, host_ifname, &taken, &e) == 0)
+        r = error_new(&e, EEXIST, "the host end's name %s (made from the container id) is taken: by a container "
+                                  "whose id hashes alike, or a leftover", host_ifname);
+    if (e && err) {
+        error_free(*err);
+        *err = e;
+    } else {
+        error_free(e);
+    }
+    return r;
 }
 
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
@@ -156,22 +163,30 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
                                          : check_host_addresses(ctx, req, err);
     if (r < 0)
         return r;
-    struct nl_link taken;
-    char label[96];
-    if ((r = nl_link_find(ctx->ctr, req->ifname, &taken, err)) <= 0)
-        return r < 0 ? r : error_new(err, EEXIST, "%s: the container has a device %s already",
-                                     net_request_label(req, "ifname", label, sizeof(label)), req->ifname);
-    if ((r = nl_link_find(ctx->host, host_ifname, &taken, err)) <= 0)
-        return r < 0 ? r : error_new(err, EEXIST, "the host end's name %s (made from the container id) is taken: by "
-                                                  "a container whose id hashes alike, or a leftover", host_ifname);
+    /* One request makes the pair, the host end up and a bridge port in bridge mode; a name
+     * taken (EEXIST) is found out afterwards, on that rare path only. */
     r = nl_veth_create(ctx->host, host_ifname, req->ifname, ctx->netns_fd, req->mtu, req->has_mac ? req->mac : NULL,
-                       err);
+                       br.index, req->bridge, err);
+    if (r == -EEXIST)
+        return name_taken(ctx, req, host_ifname, r, err);
     if (r < 0)
         return r;
     snprintf(rec->host_ifname, sizeof(rec->host_ifname), "%s", host_ifname);
     if ((r = save(rec, data, err)) < 0)
         return r;
-    if ((r = setup_host_end(ctx, req, host_ifname, &br, err)) < 0 || (r = setup_container_end(ctx, req, err)) < 0)
+    int index;
+    if (req->mode != NET_MODE_BRIDGE &&
+        (r = add_addresses(ctx->host, host_ifname, false, req->host_addresses, req->n_host_addresses, "here", &index, err)) < 0)
+        return r;
+    if ((r = add_addresses(ctx->ctr, req->ifname, true, req->addresses, req->n_addresses, "in the container", &index,
+                           err)) < 0)
+        return r;
+    for (size_t i = 0; i < req->n_gateways; i++)
+        if ((r = nl_route_default(ctx->ctr, index, req->ifname, &req->gateways[i], err)) < 0)
+            return r;
+    /* a veth end is activated (its qdisc attached; it drops what it sends until then) by the
+     * kernel's linkwatch work, a moment after its carrier came */
+    if ((r = nl_link_wait_running(ctx->ctr, req->ifname, err)) < 0)
         return r;
     return nl_link_wait_running(ctx->host, host_ifname, err);
 }

@@ -10,7 +10,7 @@
 #   have none): `run` with a plain new network namespace, with a point-to-point veth pair
 #   (--network veth,address=...,host-address=...), and with a veth pair on an existing bridge, all
 #   inside a network namespace the benchmark makes (so the host is untouched); BENCH_NET_EXPORT
-#   (default build/bench-net.md).
+#   (default build/bench-net.md), BENCH_NET_SETTLE (seconds between creates, default 0.3).
 #
 # All three run the same rootfs (one copy, each bundle's root.path points at it) with the same
 # config.json (runc's default spec; terminal off; args /bin/true), each with its own --root under
@@ -33,6 +33,7 @@ SECCOMP_EXPORT=${BENCH_SECCOMP_EXPORT:-$REPO/build/bench-seccomp.md}
 PROFILE=$REPO/tests/integration/testdata/seccomp-docker-default.json
 NET=${BENCH_NET:-0}
 NET_EXPORT=${BENCH_NET_EXPORT:-$REPO/build/bench-net.md}
+SETTLE=${BENCH_NET_SETTLE:-0.3}
 NETNS=
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -120,9 +121,12 @@ measure() {
 }
 
 # BENCH_NET=1: hull alone, in a network namespace of the benchmark's own ("the host" of the pairs):
-# `create` alone (each timed create is preceded by an untimed delete of the previous one), which
-# is what the network adds to a container's start, then whole `run`s (create, start, wait,
-# delete), where the kernel's teardown of the pair (an RCU barrier per unregistered device) shows.
+# `create` alone, which is what the network adds to a container's start: each timed create is
+# preceded by an untimed delete of the previous container and a pause of BENCH_NET_SETTLE seconds
+# (default 0.3), because the kernel destroys a dead container's namespace and devices
+# asynchronously (RCU grace periods, on the other core) and, back to back, that work of the
+# previous container slows whatever comes next; then whole `run`s back to back (create, start,
+# wait, delete), where the teardown (an RCU barrier per unregistered device) shows.
 measure_net() {
     NETNS=hull-bench-$$
     ip netns add "$NETNS"
@@ -136,13 +140,13 @@ measure_net() {
     local names=("lo only" "+ veth pair, point-to-point" "+ veth pair on a bridge") opts=("" "$veth" "$bridge")
     local i create=() run=() del="$hull_ns delete --force bench-hull"
     for i in 0 1 2; do
-        create+=(-p "$del" -n "create: ${names[$i]}" "$hull_ns create -b $(q "$W/bundle-hull") ${opts[$i]} bench-hull")
+        create+=(-p "sh -c '$del; sleep $SETTLE'" -n "create: ${names[$i]}" "$hull_ns create -b $(q "$W/bundle-hull") ${opts[$i]} bench-hull")
         run+=(-n "run: ${names[$i]}" "$hull_ns run -b $(q "$W/bundle-hull") ${opts[$i]} bench-hull")
     done
     for i in 0 1 2; do
         sh -c "$hull_ns run -b $(q "$W/bundle-hull") ${opts[$i]} bench-hull" || die "this does not run: hull run ${opts[$i]}"
     done
-    echo "bench: $RUNS sequential creates, then runs, of /bin/true with hull in a new network namespace, without and with a veth pair ($(nproc) CPUs, $(uname -r))" >&2
+    echo "bench: $RUNS creates ($SETTLE s apart), then $RUNS runs back to back, of /bin/true with hull in a new network namespace, without and with a veth pair ($(nproc) CPUs, $(uname -r))" >&2
     hyperfine --style basic -N --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$NET_EXPORT" "${create[@]}" 2>&1
     sh -c "$del" > /dev/null 2>&1 || true
     hyperfine --style basic -N --runs "$RUNS" --warmup "$WARMUP" --export-markdown "$NET_EXPORT.run" "${run[@]}" 2>&1
