@@ -84,17 +84,19 @@ int netsetup_prepare(struct launch *l, struct error **err) {
 
 /* ---- apply ---- */
 
-/* <root>/.network.lock, held while bridge ports and hull-made bridges change. */
-static int lock_network(const char *root, struct error **err) {
-    _cleanup_free_ char *path = xasprintf("%s/.network.lock", root);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+/* Held while bridge ports and hull-made bridges change: a lock on hull's network namespace itself
+ * (its nsfs inode), which is where the bridges are, so that every hull using them is serialized,
+ * whatever its --root, and no lock file is left anywhere. */
+static int lock_network(struct error **err) {
+    const char *path = "/proc/thread-self/ns/net";
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return error_sys(err, errno, "open %s", path);
     while (flock(fd, LOCK_EX) < 0)
         if (errno != EINTR) {
             int e = errno;
             close(fd);
-            return error_sys(err, e, "lock %s", path);
+            return error_sys(err, e, "lock the network namespace (flock %s)", path);
         }
     return fd;
 }
@@ -146,7 +148,7 @@ static int make_veth(struct launch *l, struct error **err) {
     ns->veth_tried = true;
     _cleanup_close_ int lock = -1;
     int r = 0;
-    if (ns->req.mode == NET_MODE_BRIDGE && ((r = lock = lock_network(l->opts->root, err)) < 0 ||
+    if (ns->req.mode == NET_MODE_BRIDGE && ((r = lock = lock_network(err)) < 0 ||
                                             (r = check_conflicts(l, err)) < 0))
         return r;
     return net_veth_setup(ns->ctx, &ns->req, ns->host_ifname, &ns->rec, save_record, l, err);
@@ -197,9 +199,9 @@ int netsetup_apply(struct launch *l, struct error **err) {
 
 /* ---- undo ---- */
 
-static void teardown(const char *root, const char *id, const struct net_record *rec) {
+static void teardown(const char *id, const struct net_record *rec) {
     _cleanup_error_ struct error *e = NULL;
-    _cleanup_close_ int lock = *rec->bridge ? lock_network(root, &e) : -1;
+    _cleanup_close_ int lock = *rec->bridge ? lock_network(&e) : -1;
     if (lock >= 0 || !*rec->bridge)
         net_teardown(rec, &e);
     if (e)
@@ -216,7 +218,7 @@ void netsetup_rollback(struct launch *l) {
             log_warn("container %s: move %s back: %s", l->opts->id, ns->moved[i].host_name, e->msg);
     }
     if (ns->veth_tried)
-        teardown(l->opts->root, l->opts->id, &ns->rec);
+        teardown(l->opts->id, &ns->rec);
 }
 
 void netsetup_free(struct launch *l) {
@@ -251,11 +253,7 @@ void netsetup_destroy(const struct statedir *sd) {
             log_warn("container %s: its host end %s is in another network namespace (net:[%llu]) than this hull: "
                      "not removed", sd->id, *rec.host_ifname ? rec.host_ifname : "(none)", rec.netns);
     } else {
-        _cleanup_free_ char *root = xstrdup(sd->path);
-        char *slash = strrchr(root, '/');
-        if (slash)
-            *slash = '\0';
-        teardown(slash && *root ? root : "/", sd->id, &rec);
+        teardown(sd->id, &rec);
     }
     net_record_free(&rec);
 }

@@ -7,7 +7,8 @@
  *   a failed create:            netsetup_rollback  devices moved back, the pair (and a bridge hull
  *                                                  made that has no port left) removed
  *   delete:                     netsetup_destroy   the same from the state's "network" record
- * Bridge ports and hull-made bridges are changed under <root>/.network.lock. */
+ * Bridge ports and hull-made bridges are changed under a flock of the network namespace (its nsfs
+ * inode): one lock for every hull in that namespace, whatever its --root. */
 #ifndef HULL_LIBCONTAINER_NETSETUP_H
 #define HULL_LIBCONTAINER_NETSETUP_H
 

@@ -16,14 +16,6 @@ struct addr_list {
     size_t n;
 };
 
-static int addr_attr_cb(const struct nlattr *attr, void *data) {
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-    if (mnl_attr_type_valid(attr, IFA_MAX) > 0)
-        tb[type] = attr;
-    return MNL_CB_OK;
-}
-
 static bool get_ip(const struct nlattr *attr, int family, unsigned char *out) {
     size_t len = family == AF_INET ? 4 : 16;
     if (!attr || mnl_attr_get_payload_len(attr) != len)
@@ -40,7 +32,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data) {
     if ((li->index && (int)ifa->ifa_index != li->index) || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
         return MNL_CB_OK;
     const struct nlattr *tb[IFA_MAX + 1] = {0};
-    if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb) < 0)
+    if (nl_attrs(nlh, sizeof(*ifa), tb, IFA_MAX) < 0)
         return MNL_CB_OK;
     struct nl_addr a = {.index = (int)ifa->ifa_index, .flags = ifa->ifa_flags, .scope = ifa->ifa_scope};
     a.a.family = ifa->ifa_family;

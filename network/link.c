@@ -12,22 +12,6 @@
 
 #include "rtnl.h"
 
-static int link_attr_cb(const struct nlattr *attr, void *data) {
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-    if (mnl_attr_type_valid(attr, IFLA_MAX) > 0)
-        tb[type] = attr;
-    return MNL_CB_OK;
-}
-
-static int info_attr_cb(const struct nlattr *attr, void *data) {
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-    if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) > 0)
-        tb[type] = attr;
-    return MNL_CB_OK;
-}
-
 static void copy_str(char *dst, size_t len, const struct nlattr *attr) {
     if (attr && mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
         snprintf(dst, len, "%.*s", (int)strnlen(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr)),
@@ -40,7 +24,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l) {
         return -1;
     const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
     const struct nlattr *tb[IFLA_MAX + 1] = {0};
-    if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < 0)
+    if (nl_attrs(nlh, sizeof(*ifi), tb, IFLA_MAX) < 0)
         return -1;
     l->index = ifi->ifi_index;
     l->flags = ifi->ifi_flags;
@@ -52,7 +36,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l) {
         l->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
     if (tb[IFLA_LINKINFO]) {
         const struct nlattr *info[IFLA_INFO_MAX + 1] = {0};
-        if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, info) >= 0)
+        if (nl_attrs_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX) >= 0)
             copy_str(l->kind, sizeof(l->kind), info[IFLA_INFO_KIND]);
     }
     return 0;

@@ -140,3 +140,26 @@ int nl_request(struct nl_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
             return 0;
     }
 }
+
+struct attr_table {
+    const struct nlattr **tb;
+    unsigned max;
+};
+
+static int attr_cb(const struct nlattr *attr, void *data) {
+    const struct attr_table *t = data;
+    unsigned type = mnl_attr_get_type(attr);
+    if (type <= t->max)
+        t->tb[type] = attr;
+    return MNL_CB_OK;
+}
+
+int nl_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb, unsigned max) {
+    struct attr_table t = {tb, max};
+    return mnl_attr_parse(nlh, (unsigned)hdrlen, attr_cb, &t);
+}
+
+int nl_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned max) {
+    struct attr_table t = {tb, max};
+    return mnl_attr_parse_nested(nest, attr_cb, &t);
+}

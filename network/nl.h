@@ -32,4 +32,9 @@ struct nlmsghdr *nl_msg_new(struct nl_conn *c, uint16_t type, uint16_t flags);
 int nl_request(struct nl_conn *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
                struct error **err);
 
+/* The attributes of a message after its family header (hdrlen bytes), or of a nested attribute,
+ * by type into tb[0..max] (which the caller zeroes); unknown types are skipped. */
+int nl_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb, unsigned max);
+int nl_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned max);
+
 #endif
