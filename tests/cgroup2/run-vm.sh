@@ -17,7 +17,11 @@ cd "$REPO"
 # ~0.4 s), two to three times that on a loaded one: the files whose outcome depends on the cgroup
 # layout, the namespaces and the core lifecycle (~75 tests, ~7 min), a few bad-input cases, and
 # the resource limits and cgroup commands (resources ~6 min, update + pause + ps-events ~3.5 min),
-# and exec (it enters the container's cgroup with CLONE_INTO_CGROUP on v2; ~2 min).
+# and exec (it enters the container's cgroup with CLONE_INTO_CGROUP on v2; ~2 min), lsm, and
+# linux.netDevices (~4 tests, ~30 s) with a real dummy device and a physical NIC, which this host
+# lacks: the VM gets a virtio NIC on a QEMU hub with no other port (vm-run.sh --nic), which the
+# guest kernel names (no udev: eth0); HULL_TEST_PHYS_NETDEV=auto lets netdevices.bats find it (the
+# one device of the initial namespace that is not lo, has no link kind and has a parent device).
 # FILE:REGEX selects the tests of FILE whose names match (tests/run.sh passes it to bats -f).
 DEFAULT_TESTS=(
     cgroups.bats
@@ -30,6 +34,7 @@ DEFAULT_TESTS=(
     ps-events.bats
     exec.bats
     lsm.bats
+    netdevices.bats
     zz_leaks.bats
 )
 files=()
@@ -58,13 +63,15 @@ logs=${HULL_VM_LOGS:-$REPO/build/test-logs-cgroup2}
 rm -rf "$logs"
 envs=(--env HULL_TEST_ROOTFS=/tmp/hull-test-rootfs --env "HULL_TEST_ROOTFS_FROM=$REPO/build/vm-rootfs"
       --env "HULL_TEST_LOGS=$logs"
-      --env "BATS_TEST_TIMEOUT=${HULL_VM_TEST_TIMEOUT:-300}" --env TMPDIR=/tmp)
+      --env "BATS_TEST_TIMEOUT=${HULL_VM_TEST_TIMEOUT:-300}" --env TMPDIR=/tmp
+      --env HULL_TEST_PHYS_NETDEV=auto)
 [ -n "${HULL:-}" ] && envs+=(--env "HULL=$HULL")
 
 echo "== cgroup v2 VM: ${#files[@]} files (logs: ${logs#"$REPO"/})"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$VM/vm-run.sh" --share "$REPO" --cpus "${HULL_VM_CPUS:-2}" --timeout "${HULL_VM_TIMEOUT:-2100}" "${envs[@]}" \
+    --nic --modules "virtio_net dummy" \
     -- tests/run.sh --integration "${files[@]}" | tee "$out"
 rc=${PIPESTATUS[0]}
 if ! tail -n 1 "$out" | grep -qE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'; then

@@ -1,112 +1,19 @@
 #!/usr/bin/env bats
 # Networking (issue 6): the veth pair hull makes itself through netlink (point-to-point or a bridge
-# port), the run.hull.network* annotations and --network, linux.netDevices, and the cleanup of all
-# of it on delete and on failure.
+# port), the run.hull.network* annotations and --network, and the cleanup of all of it on delete
+# and on failure.  linux.netDevices: netdevices.bats.
 #
-# The host is never touched: every test makes its own network namespace ($TESTNS) and runs hull
-# in it (nsenter --net: only the network namespace changes, hull sees the host's cgroups and
-# mounts as usual), so the "host end" of each pair, the bridges and the test's own devices all
-# live there; addresses are from 10.199.0.0/16 and fd00:199::/32 only.  The teardown deletes the
-# containers (in that namespace), fails the test if a veth host end or a hull-made bridge is left
-# there, and deletes the namespace.
+# Every test runs hull in a network namespace of its own ($TESTNS): see network_helpers.bash.
 
 load helpers
+load network_helpers
 
 setup() {
-    hull_setup
-    [ "$(basename "$HULL")" = hull ] || skip "hull's own networking (run.hull.network*): not a feature of $HULL"
-    requires ip
-    TESTNS=${ID_PREFIX}net
-    ip netns add "$TESTNS"
-    ip -n "$TESTNS" link set lo up
-    N=$BATS_TEST_NUMBER
-    # the real host's hull-style links (none, unless someone runs hull there), to check that
-    # none is added
-    HOST_LINKS=$(hull_links_in "")
-    # the containers ping: CAP_NET_RAW
-    update_config '.process.capabilities |= with_entries(.value += ["CAP_NET_RAW"])'
+    network_setup
 }
 
 teardown() {
-    local rc=0 left
-    hull_teardown || rc=1
-    if [ -n "${TESTNS:-}" ] && [ -e "/run/netns/$TESTNS" ]; then
-        left=$(ns_hull_links)
-        if [ -n "$left" ]; then
-            echo "LEFT BEHIND in $TESTNS: $left" >&2
-            rc=1
-        fi
-        ip netns del "$TESTNS"
-    fi
-    if [ -n "${TESTNS:-}" ] && [ "$(hull_links_in "")" != "$HOST_LINKS" ]; then
-        echo "the host's own network namespace got links: $(hull_links_in "")" >&2
-        rc=1
-    fi
-    return $rc
-}
-
-# hull (helpers.bash) runs in the test's network namespace here, for every command and the
-# teardown's deletes alike.
-hull() {
-    if [ -n "${TESTNS:-}" ] && [ -e "/run/netns/$TESTNS" ]; then
-        timeout --foreground -k 5 "${HULL_CMD_TIMEOUT:-60}" nsenter --net="/run/netns/$TESTNS" "$HULL" --root "$ROOT" "$@"
-    else
-        timeout --foreground -k 5 "${HULL_CMD_TIMEOUT:-60}" "$HULL" --root "$ROOT" "$@"
-    fi
-}
-
-# in_ns CMD...: CMD in the test's network namespace.
-in_ns() {
-    nsenter --net="/run/netns/$TESTNS" "$@"
-}
-
-# hull_links_in NETNS: the veth host ends (hv*) and the hull-made bridges in NETNS ("": the
-# caller's own).
-hull_links_in() {
-    local n=() br
-    [ -z "$1" ] || n=(-n "$1")
-    ip "${n[@]}" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^hv' || true
-    for br in $(ip "${n[@]}" -o link show type bridge | awk -F': ' '{ print $2 }'); do
-        ip "${n[@]}" -d link show "$br" | grep -q 'alias hull:created' && echo "$br"
-    done
-    return 0
-}
-
-# ns_hull_links: those of the test's namespace.
-ns_hull_links() {
-    hull_links_in "$TESTNS"
-}
-
-# link_exists NAME / link_gone NAME: NAME is / is not a link of the test's namespace.  (A bare
-# `! cmd` never fails a bats test: bash's errexit ignores negated commands.)
-link_exists() {
-    ip -n "$TESTNS" link show "$1" > /dev/null 2>&1
-}
-link_gone() {
-    ! link_exists "$1" || false
-}
-
-# annotate KEY VALUE...: set run.hull.network.KEY (KEY "" for run.hull.network itself).
-annotate() {
-    while [ $# -gt 0 ]; do
-        local k=run.hull.network${1:+.$1}
-        update_config '.annotations[$k] = $v' --arg k "$k" --arg v "$2"
-        shift 2
-    done
-}
-
-# host_ifname ID: the host end's name, as `hull state` gives it.
-host_ifname() {
-    hull state "$1" | jq -r '.annotations["run.hull.network.host-ifname"]'
-}
-
-# start_sleeping ID [hull run options...]: a detached container that sleeps (for exec).
-start_sleeping() {
-    local id=$1
-    shift
-    set_cmd 'exec sleep 1000'
-    run_hull run -d -b "$BUNDLE" "$@" "$id"
-    [ "$status" -eq 0 ]
+    network_teardown
 }
 
 @test "network: veth point-to-point from the annotations: host end <-> container over IPv4 and IPv6, routes, state" {
@@ -242,68 +149,6 @@ start_sleeping() {
     run_hull exec "$CID" ls /sys/class/net
     [ "$(echo $output)" = "lan$N lo" ]
     ip -n "$TESTNS" link show "$(host_ifname "$CID")" | grep -q 'mtu 1280'
-}
-
-@test "network: linux.netDevices moves a device in, renamed, with its addresses, up; destroyed with the container" {
-    # a veth pair made by the test: nd$N goes into the container, its peer stays to be pinged
-    ip -n "$TESTNS" link add nd$N type veth peer name ndp$N
-    ip -n "$TESTNS" addr add "10.199.$N.2/24" dev nd$N
-    ip -n "$TESTNS" addr add "fd00:199:$N::2/64" dev nd$N nodad
-    ip -n "$TESTNS" addr add "10.199.$N.1/24" dev ndp$N
-    ip -n "$TESTNS" link set ndp$N up
-    update_config '.linux.netDevices = {($d): {"name": "ext0"}}' --arg d "nd$N"
-    start_sleeping "$CID"
-    link_gone nd$N
-    run_hull exec "$CID" ip addr show ext0
-    [ "$status" -eq 0 ]
-    [[ $output == *"inet 10.199.$N.2/24"* ]]
-    [[ $output == *"inet6 fd00:199:$N::2/64"* ]]
-    [[ $output == *"UP"* ]]
-    run_hull exec "$CID" ping -c1 -W3 "10.199.$N.1"
-    [ "$status" -eq 0 ]
-    run_hull delete --force "$CID"
-    [ "$status" -eq 0 ]
-    # config-linux.md: hull does not move it out; when the namespace dies the kernel destroys a
-    # virtual device (a physical one would go back to the initial namespace)
-    wait_for eval 'link_gone nd$N && link_gone ndp$N'
-}
-
-@test "network: linux.netDevices: a %d name, the device's own name" {
-    ip -n "$TESTNS" link add nd$N type veth peer name ndp$N
-    ip -n "$TESTNS" link add ne$N type veth peer name nep$N
-    ip -n "$TESTNS" addr add "10.199.$N.2/24" dev ne$N
-    update_config '.linux.netDevices = {($a): {"name": "ext%d"}, ($b): {}}' --arg a "nd$N" --arg b "ne$N"
-    set_cmd 'ls /sys/class/net; ip -4 addr show ne'$N' | grep -o "inet [0-9./]*"'
-    run_hull run -b "$BUNDLE" "$CID"
-    [ "$status" -eq 0 ]
-    [ "$(echo $(head -n3 <<< "$output"))" = "ext0 lo ne$N" ]
-    [ "${lines[3]}" = "inet 10.199.$N.2/24" ]
-}
-
-@test "network: linux.netDevices errors; a failed create moves what it moved back, with its addresses" {
-    ip -n "$TESTNS" link add nd$N type veth peer name ndp$N
-    ip -n "$TESTNS" addr add "10.199.$N.2/24" dev nd$N
-    ip -n "$TESTNS" link set nd$N up
-    # the second device is missing: the first, moved already, comes back
-    update_config '.linux.netDevices = {($a): {"name": "ext0"}, "nosuch0": {}}' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices.nosuch0: no device nosuch0 here"* ]]
-    ip -n "$TESTNS" addr show nd$N | grep -q "inet 10.199.$N.2/24"
-    assert_nothing_left
-    # a name the container has already
-    update_config '.linux.netDevices = {($a): {"name": "lo"}}' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices.nd$N: the container has a device lo already"* ]]
-    link_exists nd$N
-    # no network namespace of its own
-    update_config '.linux.netDevices = {($a): {}} | .linux.namespaces |= map(select(.type != "network"))' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices: the container has no network namespace of its own"* ]]
-    ip -n "$TESTNS" addr show nd$N | grep -q "inet 10.199.$N.2/24"
-    assert_nothing_left
 }
 
 @test "network: a failed setup leaves no device behind (conflicts, missing bridge, a bad route, a later failure)" {
