@@ -108,35 +108,26 @@ static int save_record(const struct net_record *rec, void *data, struct error **
     return write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
-/* The records of the other containers of this root, for the bridge's address conflicts. */
-static void read_records(const char *root, const char *self, char ***ids, struct net_record **recs, size_t *n) {
-    _cleanup_closedir_ DIR *d = opendir(root);
+/* Who a bridge port belongs to: the container of this root whose record has it as its host end. */
+static void port_owner(const char *port, char *who, size_t len, void *data) {
+    const struct launch *l = data;
+    _cleanup_closedir_ DIR *d = opendir(l->opts->root);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.' || !strcmp(e->d_name, self))
+        if (e->d_name[0] == '.')
             continue;
-        _cleanup_free_ char *path = xasprintf("%s/%s/network", root, e->d_name);
+        _cleanup_free_ char *path = xasprintf("%s/%s/network", l->opts->root, e->d_name);
         _cleanup_free_ char *text = NULL;
         struct net_record rec;
         if (read_file(path, &text, NULL, NULL) < 0 || net_record_parse(text, &rec, NULL) < 0)
             continue;
-        *recs = xrealloc(*recs, (*n + 1) * sizeof(**recs));
-        (*recs)[*n] = rec;
-        strv_push(ids, xstrdup(e->d_name));
-        (*n)++;
+        bool found = !strcmp(rec.host_ifname, port);
+        net_record_free(&rec);
+        if (found) {
+            snprintf(who, len, "container %s", e->d_name);
+            return;
+        }
     }
-}
-
-static int check_conflicts(struct launch *l, struct error **err) {
-    _cleanup_strv_ char **ids = NULL;
-    struct net_record *recs = NULL;
-    size_t n = 0;
-    read_records(l->opts->root, l->opts->id, &ids, &recs, &n);
-    int r = net_bridge_conflicts(l->net->ctx, &l->net->req, (const char *const *)ids, recs, n, err);
-    for (size_t i = 0; i < n; i++)
-        net_record_free(&recs[i]);
-    free(recs);
-    return r;
 }
 
 static int make_veth(struct launch *l, struct error **err) {
@@ -149,7 +140,7 @@ static int make_veth(struct launch *l, struct error **err) {
     _cleanup_close_ int lock = -1;
     int r = 0;
     if (ns->req.mode == NET_MODE_BRIDGE && ((r = lock = lock_network(err)) < 0 ||
-                                            (r = check_conflicts(l, err)) < 0))
+                                            (r = net_bridge_conflicts(ns->ctx, &ns->req, port_owner, l, err)) < 0))
         return r;
     return net_veth_setup(ns->ctx, &ns->req, ns->host_ifname, &ns->rec, save_record, l, err);
 }

@@ -57,11 +57,21 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data) {
 }
 
 int nl_addr_list(struct nl_conn *c, int index, struct nl_addr **out, size_t *n, struct error **err) {
+    return nl_addr_list_in(c, -1, index, out, n, err);
+}
+
+int nl_addr_list_in(struct nl_conn *c, int netnsid, int index, struct nl_addr **out, size_t *n, struct error **err) {
     struct nlmsghdr *nlh = nl_msg_new(c, RTM_GETADDR, NLM_F_DUMP);
     struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
     ifa->ifa_family = AF_UNSPEC;
+    ifa->ifa_index = (unsigned)index; /* a filter with the strict checks nl_open asks for */
+    if (netnsid >= 0)
+        mnl_attr_put_u32(nlh, IFA_TARGET_NETNSID, (uint32_t)netnsid);
     struct addr_list li = {.index = index};
-    int r = nl_request(c, nlh, addr_cb, &li, "list addresses", err);
+    char what[64] = "list addresses";
+    if (netnsid >= 0)
+        snprintf(what, sizeof(what), "list addresses in network namespace id %d", netnsid);
+    int r = nl_request(c, nlh, addr_cb, &li, what, err);
     if (r < 0) {
         free(li.v);
         return r;

@@ -27,6 +27,11 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l) {
     if (nl_attrs(nlh, sizeof(*ifi), tb, IFLA_MAX) < 0)
         return -1;
     l->index = ifi->ifi_index;
+    l->link_netnsid = -1;
+    if (tb[IFLA_LINK] && mnl_attr_validate(tb[IFLA_LINK], MNL_TYPE_U32) == 0)
+        l->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+    if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
+        l->link_netnsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
     l->flags = ifi->ifi_flags;
     copy_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
     copy_str(l->alias, sizeof(l->alias), tb[IFLA_IFALIAS]);

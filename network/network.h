@@ -32,7 +32,7 @@ struct net_record {
     unsigned long long netns;   /* inode of the network namespace the host end lives in */
     char host_ifname[IFNAMSIZ]; /* the veth pair's host end; "" until made */
     char bridge[IFNAMSIZ];      /* the bridge it is a port of; "" for point-to-point */
-    struct net_addr *addresses; /* the container end's (to find conflicts on a bridge) */
+    struct net_addr *addresses; /* the container end's, as asked (for the record) */
     size_t n_addresses;
 };
 char *net_record_format(const struct net_record *r);
@@ -51,11 +51,13 @@ typedef int (*net_save_fn)(const struct net_record *rec, void *data, struct erro
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
                    struct net_record *rec, net_save_fn save, void *data, struct error **err);
 
-/* Bridge mode: none of req's addresses may be another live container's on the same bridge.
- * others are the records of the containers of the same state root; one counts when it lives in
- * the same namespace and its host end still exists as a port of that bridge. */
-int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const char *const *ids,
-                         const struct net_record *others, size_t n, struct error **err);
+/* Bridge mode: none of req's addresses may be in use on the bridge already: asked of the kernel,
+ * in the namespace of the peer of each of the bridge's ports (a container of this hull, of
+ * another --root or of another tool alike).  owner (may be NULL) names who a port belongs to,
+ * for the message ("container c1"), or leaves `who` empty. */
+typedef void (*net_owner_fn)(const char *port, char *who, size_t len, void *data);
+int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, net_owner_fn owner, void *data,
+                         struct error **err);
 
 /* Remove what rec records, in the caller's namespace: the host end (which takes its peer along),
  * then the bridge if hull created it and no port is left.  What is gone already is fine. */

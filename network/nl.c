@@ -45,6 +45,9 @@ int nl_open(struct nl_conn **out, struct error **err) {
     int one = 1;
     mnl_socket_setsockopt(c->sock, NETLINK_EXT_ACK, &one, sizeof(one));
     mnl_socket_setsockopt(c->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+    /* dumps filtered by the kernel (an address dump by ifa_index) and into another namespace
+     * (IFA_TARGET_NETNSID is read only under strict checks) */
+    mnl_socket_setsockopt(c->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
     c->portid = mnl_socket_get_portid(c->sock);
     c->seq = (unsigned int)time(NULL);
     *out = c;

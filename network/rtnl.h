@@ -18,6 +18,8 @@ struct nl_link {
     int master;      /* IFLA_MASTER: the bridge it is a port of (0: none) */
     unsigned flags;  /* IFF_* */
     unsigned char operstate; /* IFLA_OPERSTATE: IF_OPER_UP once the kernel's linkwatch has run */
+    int link;        /* IFLA_LINK: a veth's peer's index (in link_netnsid's namespace when >= 0) */
+    int link_netnsid; /* IFLA_LINK_NETNSID: the peer's namespace as this one numbers it; -1: none */
 };
 
 /* A link by name: 0 and *out when found, 1 when there is none (no error set), < 0 on error. */
@@ -57,6 +59,8 @@ struct nl_addr {
 };
 /* The addresses of one link (index) or of all (index 0). */
 int nl_addr_list(struct nl_conn *c, int index, struct nl_addr **out, size_t *n, struct error **err);
+/* The same in another network namespace, by the id c's namespace has for it (IFLA_LINK_NETNSID). */
+int nl_addr_list_in(struct nl_conn *c, int netnsid, int index, struct nl_addr **out, size_t *n, struct error **err);
 /* Add a (IPv6: IFA_F_NODAD, usable at once; IPv4: with its broadcast address). */
 int nl_addr_add(struct nl_conn *c, int index, const char *ifname, const struct net_addr *a, struct error **err);
 /* Add an address listed by nl_addr_list back (after a move between namespaces). */

@@ -191,31 +191,75 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
     return nl_link_wait_running(ctx->host, host_ifname, err);
 }
 
-int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const char *const *ids,
-                         const struct net_record *others, size_t n, struct error **err) {
-    unsigned long long netns = net_netns_inode();
-    char label[96], buf[NET_ADDR_STRLEN];
-    for (size_t i = 0; i < n; i++) {
-        const struct net_record *o = &others[i];
-        if (o->netns != netns || strcmp(o->bridge, req->bridge) || !*o->host_ifname)
-            continue;
-        for (size_t j = 0; j < req->n_addresses; j++)
-            for (size_t k = 0; k < o->n_addresses; k++) {
-                if (!net_addr_same_ip(&req->addresses[j], &o->addresses[k]))
-                    continue;
-                struct nl_link port, br;
-                int r = nl_link_find(ctx->host, o->host_ifname, &port, err);
-                if (r == 0)
-                    r = nl_link_find(ctx->host, req->bridge, &br, err);
-                if (r < 0)
-                    return r;
-                if (r == 0 && port.master == br.index)
-                    return error_new(err, EADDRINUSE, "%s: %s is container %s's on bridge %s",
-                                     net_request_label(req, "address", label, sizeof(label)),
-                                     net_addr_format(&req->addresses[j], false, buf), ids[i], req->bridge);
-            }
+struct ports_of {
+    int bridge;
+    struct nl_link *v;
+    size_t n;
+};
+
+static void collect_port(const struct nl_link *l, void *data) {
+    struct ports_of *p = data;
+    if (l->master != p->bridge || l->link_netnsid < 0 || l->link <= 0)
+        return;
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    p->v[p->n++] = *l;
+}
+
+/* *which: the first of req's addresses that the peer of port p has, or -1. */
+static int port_conflict(struct net_ctx *ctx, const struct net_request *req, const struct nl_link *p, int *which,
+                         struct error **err) {
+    _cleanup_free_ struct nl_addr *addrs = NULL;
+    size_t n = 0;
+    struct error *e = NULL;
+    *which = -1;
+    int r = nl_addr_list_in(ctx->host, p->link_netnsid, p->link, &addrs, &n, &e);
+    if (r == -ENOENT || r == -ENODEV || r == -EINVAL) {
+        error_free(e); /* its namespace went away meanwhile (a container being deleted) */
+        return 0;
     }
+    if (r < 0) {
+        r = error_wrap(&e, r, "bridge %s, port %s", req->bridge, p->name);
+        if (err && !*err)
+            *err = e;
+        else
+            error_free(e);
+        return r;
+    }
+    for (size_t i = 0; i < req->n_addresses && *which < 0; i++)
+        for (size_t j = 0; j < n && *which < 0; j++)
+            if (addrs[j].index == p->link && net_addr_same_ip(&req->addresses[i], &addrs[j].a))
+                *which = (int)i;
     return 0;
+}
+
+int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, net_owner_fn owner, void *data,
+                         struct error **err) {
+    if (!req->n_addresses)
+        return 0;
+    struct nl_link br;
+    int r = nl_link_find(ctx->host, req->bridge, &br, err);
+    if (r != 0)
+        return r < 0 ? r : 0; /* no bridge yet: nobody on it */
+    struct ports_of ports = {.bridge = br.index};
+    r = nl_link_list(ctx->host, collect_port, &ports, err);
+    for (size_t i = 0; i < ports.n && r >= 0; i++) {
+        int k;
+        if ((r = port_conflict(ctx, req, &ports.v[i], &k, err)) < 0 || k < 0)
+            continue;
+        char label[96], buf[NET_ADDR_STRLEN], who[160] = "";
+        if (owner)
+            owner(ports.v[i].name, who, sizeof(who), data);
+        net_request_label(req, "address", label, sizeof(label));
+        net_addr_format(&req->addresses[k], false, buf);
+        if (*who)
+            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by %s (its port %s)", label, buf,
+                          req->bridge, who, ports.v[i].name);
+        else
+            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by the device behind port %s", label, buf,
+                          req->bridge, ports.v[i].name);
+    }
+    free(ports.v);
+    return r < 0 ? r : 0;
 }
 
 /* ---- teardown ---- */

@@ -185,7 +185,7 @@ teardown() {
     start_sleeping "${ID_PREFIX}c1" --network "bridge=$br,address=10.199.$N.2/24,host-address=10.199.$N.1/24"
     run_hull create -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.2/24,host-address=10.199.$N.1/24" "${ID_PREFIX}c2"
     [ "$status" -ne 0 ]
-    [[ $output == *"--network address: 10.199.$N.2 is container ${ID_PREFIX}c1's on bridge $br"* ]]
+    [[ $output == *"--network address: 10.199.$N.2 is in use on bridge $br by container ${ID_PREFIX}c1 (its port $(host_ifname "${ID_PREFIX}c1"))"* ]]
     # the bridge's own address
     run_hull create -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.1/24" "${ID_PREFIX}c2"
     [ "$status" -ne 0 ]
@@ -294,4 +294,69 @@ teardown() {
     WANT='run.hull.network.address: no network is asked for' check_bad
     WANT='--network mac: "02:00:00:00:00:0g": expected a MAC address' check_bad --network veth,mac=02:00:00:00:00:0g
     WANT='--network ifname: "lo": invalid interface name' check_bad --network veth,ifname=lo
+}
+
+# hull_root2 ARGS...: hull with a second state root ($ROOT2, made and cleaned up here).
+hull_root2() {
+    ROOT=$ROOT2 hull "$@"
+}
+
+use_root2() {
+    ROOT2=$TEST_DIR/root2
+    mkdir -p "$ROOT2"
+    on_teardown 'for id in $(hull_root2 list -q 2>/dev/null); do hull_root2 delete --force "$id"; done'
+}
+
+@test "network: an address in use on the bridge under another --root, or by another tool's device, is refused naming the port" {
+    local br=hullbr$N other=${TESTNS}o
+    use_root2
+    start_sleeping "${ID_PREFIX}a" --network "bridge=$br,address=10.199.$N.2/24,host-address=10.199.$N.1/24"
+    ROOT=$ROOT2 run_hull create -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.2/24,host-address=10.199.$N.1/24" "${ID_PREFIX}b"
+    [ "$status" -ne 0 ]
+    [[ $output == *"--network address: 10.199.$N.2 is in use on bridge $br by the device behind port $(host_ifname "${ID_PREFIX}a")"* ]]
+    [ -z "$(hull_root2 list -q)" ]
+    # a veth pair made by hand, its peer in a namespace of its own, a port of the same bridge
+    ip netns add "$other"
+    on_teardown "ip netns del $other"
+    ip -n "$TESTNS" link add op$N type veth peer name oq$N netns "$other"
+    ip -n "$other" addr add "10.199.$N.5/24" dev oq$N
+    ip -n "$TESTNS" link set op$N master "$br" up
+    run_hull create -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.3/24,10.199.$N.5/24" "${ID_PREFIX}c"
+    [ "$status" -ne 0 ]
+    [[ $output == *"--network address: 10.199.$N.5 is in use on bridge $br by the device behind port op$N"* ]]
+    # the other root gets a free address on the same bridge
+    ROOT=$ROOT2 run_hull run -d -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.3/24" "${ID_PREFIX}b"
+    [ "$status" -eq 0 ]
+    run_hull exec "${ID_PREFIX}a" ping -c1 -W3 "10.199.$N.3"
+    [ "$status" -eq 0 ]
+    ip -n "$TESTNS" link del op$N
+    hull_root2 delete --force "${ID_PREFIX}b"
+    run_hull delete --force "${ID_PREFIX}a"
+    [ "$status" -eq 0 ]
+    link_gone "$br"
+}
+
+@test "network: hulls of two --root values churn one hull-made bridge at once: every create and delete succeeds (one lock per network namespace)" {
+    local br=hullbr$N
+    use_root2
+    set_cmd true
+    # each `run` finds the bridge or makes it, adds its port, and on exit removes the port and,
+    # being the last, the bridge: the two roots race for it unless one lock serves both
+    churn() {
+        local k
+        for k in $(seq 1 40); do
+            ROOT=$1 hull run -b "$BUNDLE" --network "bridge=$br,address=10.199.$N.$(($2 + k))/24,host-address=10.199.$N.1/24" \
+                "${ID_PREFIX}r$2" || { echo "run $k under $1 failed"; return 1; }
+        done
+    }
+    churn "$ROOT" 100 > "$TEST_DIR/churn1.log" 2>&1 &
+    local p1=$!
+    churn "$ROOT2" 200 > "$TEST_DIR/churn2.log" 2>&1 &
+    local p2=$! rc=0
+    wait $p1 || rc=1
+    wait $p2 || rc=1
+    cat "$TEST_DIR/churn1.log" "$TEST_DIR/churn2.log"
+    [ $rc -eq 0 ]
+    link_gone "$br"
+    [ -z "$(ns_hull_links)" ]
 }
