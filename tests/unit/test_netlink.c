@@ -81,9 +81,11 @@ static void helper_checks(struct results *res) {
     save_err(res->extack_err, sizeof(res->extack_err), e);
     e = NULL;
 
+    /* a whole ifinfomsg: nl_open asks for strict checks, under which the kernel refuses the
+     * old rtgenmsg header of a link dump */
     nlh = nl_msg_new(c, RTM_GETLINK, NLM_F_DUMP);
-    struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-    g->rtgen_family = AF_UNSPEC;
+    struct ifinfomsg *dump = mnl_nlmsg_put_extra_header(nlh, sizeof(*dump));
+    dump->ifi_family = AF_UNSPEC;
     res->dump_ret = nl_request(c, nlh, count_link, &res->dump_links, "list links", &e);
     error_free(e);
     nl_close(c);
