@@ -9,7 +9,9 @@
 # socket and (where the engine passes --root) the runtime's state root under one temporary
 # directory per run (E2E_TMP, made by run.sh or by the file): ENGINE_DIR=$E2E_TMP/ENGINE-RUNTIME.  Containers are put in
 # cgroups below CG_PARENT (/hull-e2e-<token>-<engine>-<runtime> in every hierarchy), which the file
-# removes at its end.  No network is set up: containers run with --network none (or the host's).
+# removes at its end.  No network is set up: containers run with --network none (or the host's);
+# containerd.bats runs containerd in a network namespace of its own, where hull's own networking
+# (run.hull.network annotations) makes its devices.
 
 E2E_REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 E2E_RUNTIME=${E2E_RUNTIME:-hull}
