@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../base/cleanup.h"
+#include "../base/log.h"
 #include "../base/util.h"
 #include "internal.h"
 
@@ -128,10 +129,26 @@ int cg_fs_rmdirs(struct cg_hierarchy *h, struct error **err) {
     int ret = 0;
     char **left = NULL;
     for (size_t i = n; i-- > 0;) {
-        int r = rmdir_wait(h->mount_fd, cg_rel(h->created[i]));
+        bool own = !strcmp(h->created[i], h->path);
+        int r;
+        if (ret < 0)
+            r = ret; /* under a cgroup that stays: kept for a later destroy */
+        else if (own)
+            r = rmdir_wait(h->mount_fd, cg_rel(h->created[i]));
+        else
+            r = unlinkat(h->mount_fd, cg_rel(h->created[i]), AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -errno;
+        if (!own && r == -EBUSY && ret == 0) {
+            /* A parent this container made that other cgroups live in now (two containers under
+             * one new parent): theirs too, left as it is, as runc and crun leave every parent;
+             * no longer this container's to remove. */
+            log_debug("cgroup %s: not removed, other cgroups are under it", h->created[i]);
+            continue;
+        }
         if (r < 0) {
-            _cleanup_free_ char *full = full_path(h, h->created[i], NULL);
-            ret = ret < 0 ? ret : error_sys(err, r, "rmdir %s", full);
+            if (ret == 0) {
+                _cleanup_free_ char *full = full_path(h, h->created[i], NULL);
+                ret = error_sys(err, -r, "rmdir %s", full);
+            }
             strv_push(&left, xstrdup(h->created[i]));
         }
     }

@@ -500,17 +500,16 @@ only_lo() {
     cx --exec-id p2 b ping -c1 -W3 10.199.251.2
     in_ns busybox ping -c1 -W3 10.199.251.2
     in_ns busybox ping -c1 -W3 10.199.251.3
-    # one deleted: its port goes, the bridge stays for the other.  b first: hull's delete of a,
-    # which made the cgroup /CG_PARENT that b's cgroup is in too, fails (rmdir CG_PARENT: EBUSY,
-    # after 1 s per hierarchy) while b is there; a bug of hull's cgroup removal, not of its network
-    cr task delete -f b
-    cr containers rm b
-    ! ip -n "$CTR_NETNS" link show "$hb" > /dev/null 2>&1 || false
-    ip -n "$CTR_NETNS" link show "$br" > /dev/null
-    cx --exec-id p3 a ping -c1 -W3 10.199.251.1
-    # the last one: the bridge hull made goes too
+    # a deleted first (it made the bridge, and the cgroup parent b's cgroup is in too): its port
+    # goes, the bridge and the parent stay for b
     cr task delete -f a
     cr containers rm a
+    ! ip -n "$CTR_NETNS" link show "$ha" > /dev/null 2>&1 || false
+    ip -n "$CTR_NETNS" link show "$br" > /dev/null
+    cx --exec-id p3 b ping -c1 -W3 10.199.251.1
+    # the last one: the bridge hull made goes too, whoever made it
+    cr task delete -f b
+    cr containers rm b
     ! ip -n "$CTR_NETNS" link show "$br" > /dev/null 2>&1 || false
     [ -z "$(ns_hull_links)" ]
 }

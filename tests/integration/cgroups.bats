@@ -132,6 +132,44 @@ remove_new_cgroup_dirs() {
     rmdir "${made[@]}"
 }
 
+@test "cgroups: two containers under a parent hull made: the one that made it leaves it to the other when deleted first, and removes it when deleted last" {
+    local parents=() d
+    for d in $(cgroup_dirs_of $$); do parents+=("$d/${ID_PREFIX}shared"); done
+    on_teardown "rmdir ${parents[*]/%//a} ${parents[*]/%//b} ${parents[*]} 2>/dev/null"
+    set_cmd 'exec sleep 100'
+    # a makes the parent, b finds it
+    update_config '.linux.cgroupsPath = $p' --arg p "${ID_PREFIX}shared/a"
+    hull run -d -b "$BUNDLE" "${ID_PREFIX}a"
+    update_config '.linux.cgroupsPath = $p' --arg p "${ID_PREFIX}shared/b"
+    hull run -d -b "$BUNDLE" "${ID_PREFIX}b"
+    # a first: its own cgroup goes, the parent stays for b, and that is no error
+    run_hull delete --force "${ID_PREFIX}a"
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    for d in "${parents[@]}"; do
+        [ ! -e "$d/a" ]
+        [ -d "$d/b" ]
+    done
+    expect_cgroups "$(pid_of "${ID_PREFIX}b")" rel "${ID_PREFIX}shared/b"
+    hull delete --force "${ID_PREFIX}b"
+    # b did not make the parent: it stays (as runc and crun leave every parent)
+    for d in "${parents[@]}"; do
+        [ ! -e "$d/b" ]
+        [ -d "$d" ]
+    done
+    # the other order: the last one out, which made it, removes it
+    update_config '.linux.cgroupsPath = $p' --arg p "${ID_PREFIX}shared2/a"
+    hull run -d -b "$BUNDLE" "${ID_PREFIX}a"
+    update_config '.linux.cgroupsPath = $p' --arg p "${ID_PREFIX}shared2/b"
+    hull run -d -b "$BUNDLE" "${ID_PREFIX}b"
+    hull delete --force "${ID_PREFIX}b"
+    hull delete --force "${ID_PREFIX}a"
+    for d in "${parents[@]}"; do
+        [ ! -e "${d}2" ]
+        rmdir "$d"
+    done
+}
+
 @test "cgroups: a systemd-style cgroupsPath without --systemd-cgroup is a clear error" {
     update_config '.linux.cgroupsPath = "system.slice:hull:abc"'
     run_hull run -b "$BUNDLE" "$CID"
