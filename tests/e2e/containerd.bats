@@ -15,6 +15,7 @@
 
 load setup
 load matrix
+load ../lib/hull_links
 bats_require_minimum_version 1.5.0
 
 NS=hull-e2e
@@ -139,18 +140,6 @@ cr_remove_all() {
     for t in $(cr containers ls -q 2> /dev/null); do
         cr containers rm "$t" > /dev/null 2>&1
     done
-}
-
-# hull_links_in NETNS: the veth host ends (hv*) and the hull-made bridges (alias hull:created) in
-# NETNS ("": the caller's own namespace), one name a line.
-hull_links_in() {
-    local n=() br
-    [ -z "$1" ] || n=(-n "$1")
-    ip "${n[@]}" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^hv' || true
-    for br in $(ip "${n[@]}" -o link show type bridge | awk -F': ' '{ print $2 }'); do
-        ip "${n[@]}" -d link show "$br" | grep -q 'alias hull:created' && echo "$br"
-    done
-    return 0
 }
 
 # ns_hull_links: those of containerd's namespace

@@ -48,6 +48,26 @@ is_up() {
     [[ $1 =~ \<([A-Z_]+,)*UP[,\>] ]]
 }
 
+# moved_in NAME MAC: the device is in the container as NAME, with MAC, 10.199.$N.2/24 and
+# fd00:199:$N::2/64, and UP.
+moved_in() {
+    run_hull exec "$CID" sh -c "ip addr show $1 && cat /sys/class/net/$1/address"
+    [ "$status" -eq 0 ]
+    [[ $output == *"inet 10.199.$N.2/24"* ]]
+    [[ $output == *"inet6 fd00:199:$N::2/64"* ]]
+    is_up "$output"
+    [ "${lines[-1]}" = "$2" ]
+}
+
+# refused JQ-FILTER MESSAGE: with config.json changed by JQ-FILTER (in which $a is nd$N), create
+# fails with MESSAGE.
+refused() {
+    update_config "$1" --arg a "nd$N"
+    run_hull create -b "$BUNDLE" "$CID"
+    [ "$status" -ne 0 ]
+    [[ $output == *"$2"* ]]
+}
+
 # ---- the physical device (HULL_TEST_PHYS_NETDEV) ----
 
 # phys_candidates: the devices of bats' namespace that are not lo, have no link kind (no
@@ -135,13 +155,9 @@ phys_restore() {
     # moved: gone from $TESTNS, in the container as ext0 (the same device: its MAC)
     link_gone nd$N
     mac_gone_from "$TESTNS" "$mac"
-    run_hull exec "$CID" sh -c 'ip addr show ext0 && cat /sys/class/net/ext0/address && ls /sys/class/net'
-    [ "$status" -eq 0 ]
-    [[ $output == *"inet 10.199.$N.2/24"* ]]
-    [[ $output == *"inet6 fd00:199:$N::2/64"* ]]
-    is_up "$output"
-    [[ $output == *$'\n'"$mac"$'\n'* ]]
-    [ "$(echo $(tail -n 2 <<< "$output"))" = "ext0 lo" ]
+    moved_in ext0 "$mac"
+    run_hull exec "$CID" ls /sys/class/net
+    [ "$(echo $output)" = "ext0 lo" ]
     if [ $kind = veth ]; then
         run_hull exec "$CID" ping -c1 -W3 "10.199.$N.1"
         [ "$status" -eq 0 ]
@@ -175,23 +191,14 @@ phys_restore() {
     ip -n "$TESTNS" addr add "10.199.$N.2/24" dev nd$N
     ip -n "$TESTNS" link set nd$N up
     # the second device is missing: the first, moved already, comes back
-    update_config '.linux.netDevices = {($a): {"name": "ext0"}, "nosuch0": {}}' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices.nosuch0: no device nosuch0 here"* ]]
+    refused '.linux.netDevices = {($a): {"name": "ext0"}, "nosuch0": {}}' \
+        "linux.netDevices.nosuch0: no device nosuch0 here"
     ip -n "$TESTNS" addr show nd$N | grep -q "inet 10.199.$N.2/24"
     assert_nothing_left
-    # a name the container has already
-    update_config '.linux.netDevices = {($a): {"name": "lo"}}' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices.nd$N: the container has a device lo already"* ]]
+    refused '.linux.netDevices = {($a): {"name": "lo"}}' "linux.netDevices.nd$N: the container has a device lo already"
     link_exists nd$N
-    # no network namespace of its own
-    update_config '.linux.netDevices = {($a): {}} | .linux.namespaces |= map(select(.type != "network"))' --arg a "nd$N"
-    run_hull create -b "$BUNDLE" "$CID"
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.netDevices: the container has no network namespace of its own"* ]]
+    refused '.linux.netDevices = {($a): {}} | .linux.namespaces |= map(select(.type != "network"))' \
+        "linux.netDevices: the container has no network namespace of its own"
     ip -n "$TESTNS" addr show nd$N | grep -q "inet 10.199.$N.2/24"
     assert_nothing_left
 }
@@ -206,12 +213,7 @@ phys_restore() {
     link_gone "$PHYS"
     mac_gone_from "$TESTNS" "$PHYS_MAC"
     mac_gone_from "" "$PHYS_MAC"
-    run_hull exec "$CID" sh -c "ip addr show phys$N && cat /sys/class/net/phys$N/address"
-    [ "$status" -eq 0 ]
-    [[ $output == *"inet 10.199.$N.2/24"* ]]
-    [[ $output == *"inet6 fd00:199:$N::2/64"* ]]
-    is_up "$output"
-    [ "${lines[-1]}" = "$PHYS_MAC" ]
+    moved_in "phys$N" "$PHYS_MAC"
     # delete a stopped container
     run_hull kill "$CID" KILL
     [ "$status" -eq 0 ]

@@ -9,6 +9,8 @@
 #
 # Load it after helpers.bash; the file's setup and teardown call network_setup / network_teardown.
 
+load ../lib/hull_links
+
 # network_setup: hull_setup, then $TESTNS made (lo up), $N the test's number, CAP_NET_RAW for ping.
 network_setup() {
     hull_setup
@@ -59,18 +61,6 @@ hull() {
 # in_ns CMD...: CMD in the test's network namespace.
 in_ns() {
     nsenter --net="/run/netns/$TESTNS" "$@"
-}
-
-# hull_links_in NETNS: the veth host ends (hv*) and the hull-made bridges in NETNS ("": the
-# caller's own).
-hull_links_in() {
-    local n=() br
-    [ -z "$1" ] || n=(-n "$1")
-    ip "${n[@]}" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^hv' || true
-    for br in $(ip "${n[@]}" -o link show type bridge | awk -F': ' '{ print $2 }'); do
-        ip "${n[@]}" -d link show "$br" | grep -q 'alias hull:created' && echo "$br"
-    done
-    return 0
 }
 
 # ns_hull_links: those of the test's namespace.
