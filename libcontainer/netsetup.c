@@ -139,10 +139,9 @@ static int make_veth(struct launch *l, struct error **err) {
     ns->veth_tried = true;
     _cleanup_close_ int lock = -1;
     int r = 0;
-    if (ns->req.mode == NET_MODE_BRIDGE && ((r = lock = lock_network(err)) < 0 ||
-                                            (r = net_bridge_conflicts(ns->ctx, &ns->req, port_owner, l, err)) < 0))
+    if (ns->req.mode == NET_MODE_BRIDGE && (r = lock = lock_network(err)) < 0)
         return r;
-    return net_veth_setup(ns->ctx, &ns->req, ns->host_ifname, &ns->rec, save_record, l, err);
+    return net_veth_setup(ns->ctx, &ns->req, ns->host_ifname, &ns->rec, save_record, port_owner, l, err);
 }
 
 static int open_netns(struct launch *l, struct error **err) {

@@ -5,7 +5,7 @@
  *   struct net_ctx *ctx;                       // hull's namespace + the container's (by fd)
  *   net_ctx_open(netns_fd, &ctx, err);
  *   net_device_move(ctx, "eth5", "ext0", label, &moved, err);   // linux.netDevices
- *   net_veth_setup(ctx, &req, host_ifname, &rec, save, data, err);
+ *   net_veth_setup(ctx, &req, host_ifname, &rec, save, owner, data, err);
  *   net_ctx_close(ctx);
  *   ... later, from the record:  net_teardown(&rec, err);
  */
@@ -43,21 +43,18 @@ unsigned long long net_netns_inode(void);
 
 /* Called each time something was made, with the record so far; a failure aborts the setup. */
 typedef int (*net_save_fn)(const struct net_record *rec, void *data, struct error **err);
+/* Names who a bridge port belongs to, for an error ("container c1"), or leaves `who` empty. */
+typedef void (*net_owner_fn)(const char *port, char *who, size_t len, void *data);
 
 /* Make the veth pair of req: the bridge first when hull is to create it (recorded before it is
- * made), the pair (recorded once made), the host end's address or bridge port, then in the
- * container: MTU, MAC, addresses, up, default routes.  On failure what was made stays recorded in
- * *rec for net_teardown. */
+ * made; an existing one is checked: a bridge, with the host-addresses asked for, and none of the
+ * container's addresses in use on it, asked of the kernel in the namespace of the peer of each
+ * of its ports, so containers of another --root or of another tool count, named through owner),
+ * the pair with its host end up (recorded once made), the host end's addresses, then in the
+ * container: up, addresses, default routes, and both ends operationally up.  save and owner get
+ * data.  On failure what was made stays recorded in *rec for net_teardown. */
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
-                   struct net_record *rec, net_save_fn save, void *data, struct error **err);
-
-/* Bridge mode: none of req's addresses may be in use on the bridge already: asked of the kernel,
- * in the namespace of the peer of each of the bridge's ports (a container of this hull, of
- * another --root or of another tool alike).  owner (may be NULL) names who a port belongs to,
- * for the message ("container c1"), or leaves `who` empty. */
-typedef void (*net_owner_fn)(const char *port, char *who, size_t len, void *data);
-int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, net_owner_fn owner, void *data,
-                         struct error **err);
+                   struct net_record *rec, net_save_fn save, net_owner_fn owner, void *data, struct error **err);
 
 /* Remove what rec records, in the caller's namespace: the host end (which takes its peer along),
  * then the bridge if hull created it and no port is left.  What is gone already is fine. */

@@ -92,16 +92,89 @@ static int check_bridge(struct net_ctx *ctx, const struct net_request *req, cons
     return 0;
 }
 
+struct ports_of {
+    int bridge;
+    struct nl_link *v;
+    size_t n;
+};
+
+/* The ports of a bridge (nl_link_list's callback). */
+static void collect_port(const struct nl_link *l, void *data) {
+    struct ports_of *p = data;
+    if (l->master != p->bridge)
+        return;
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    p->v[p->n++] = *l;
+}
+
+/* *which: the first of req's addresses that the peer of port p has, or -1. */
+static int port_conflict(struct net_ctx *ctx, const struct net_request *req, const struct nl_link *p, int *which,
+                         struct error **err) {
+    _cleanup_free_ struct nl_addr *addrs = NULL;
+    size_t n = 0;
+    struct error *e = NULL;
+    *which = -1;
+    if (p->link_netnsid < 0 || p->link <= 0)
+        return 0; /* not a veth whose peer is in another namespace: nothing to ask */
+    int r = nl_addr_list_in(ctx->host, p->link_netnsid, p->link, &addrs, &n, &e);
+    if (r == -ENOENT || r == -ENODEV || r == -EINVAL) {
+        error_free(e); /* its namespace went away meanwhile (a container being deleted) */
+        return 0;
+    }
+    if (r < 0) {
+        r = error_wrap(&e, r, "bridge %s, port %s", req->bridge, p->name);
+        if (err && !*err)
+            *err = e;
+        else
+            error_free(e);
+        return r;
+    }
+    for (size_t i = 0; i < req->n_addresses && *which < 0; i++)
+        for (size_t j = 0; j < n && *which < 0; j++)
+            if (addrs[j].index == p->link && net_addr_same_ip(&req->addresses[i], &addrs[j].a))
+                *which = (int)i;
+    return 0;
+}
+
+/* None of req's addresses may be in use on the existing bridge br already: asked of the kernel,
+ * in the namespace of the peer of each of its ports (a container of this hull, of another --root
+ * or of another tool alike); owner names a port's container for the message. */
+static int bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, const struct nl_link *br,
+                            net_owner_fn owner, void *data, struct error **err) {
+    if (!req->n_addresses)
+        return 0;
+    struct ports_of ports = {.bridge = br->index};
+    int r = nl_link_list(ctx->host, collect_port, &ports, err);
+    for (size_t i = 0; i < ports.n && r >= 0; i++) {
+        int k;
+        if ((r = port_conflict(ctx, req, &ports.v[i], &k, err)) < 0 || k < 0)
+            continue;
+        char label[96], buf[NET_ADDR_STRLEN], who[160] = "";
+        if (owner)
+            owner(ports.v[i].name, who, sizeof(who), data);
+        net_request_label(req, "address", label, sizeof(label));
+        net_addr_format(&req->addresses[k], false, buf);
+        if (*who)
+            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by %s (its port %s)", label, buf,
+                          req->bridge, who, ports.v[i].name);
+        else
+            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by the device behind port %s", label, buf,
+                          req->bridge, ports.v[i].name);
+    }
+    free(ports.v);
+    return r < 0 ? r : 0;
+}
+
 /* The bridge of a request: found, or created (and recorded first) when host-addresses are given. */
 static int get_bridge(struct net_ctx *ctx, const struct net_request *req, struct net_record *rec, net_save_fn save,
-                      void *data, struct nl_link *br, struct error **err) {
+                      net_owner_fn owner, void *data, struct nl_link *br, struct error **err) {
     char label[96];
     int r = nl_link_find(ctx->host, req->bridge, br, err);
     if (r < 0)
         return r;
     snprintf(rec->bridge, sizeof(rec->bridge), "%s", req->bridge);
     if (r == 0)
-        return check_bridge(ctx, req, br, err);
+        return (r = check_bridge(ctx, req, br, err)) < 0 ? r : bridge_conflicts(ctx, req, br, owner, data, err);
     if (!req->n_host_addresses)
         return error_new(err, ENODEV, "%s: bridge %s does not exist (with %s hull creates it)",
                          net_request_label(req, "", label, sizeof(label)), req->bridge,
@@ -157,9 +230,9 @@ static int name_taken(struct net_ctx *ctx, const struct net_request *req, const 
 }
 
 int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const char *host_ifname,
-                   struct net_record *rec, net_save_fn save, void *data, struct error **err) {
+                   struct net_record *rec, net_save_fn save, net_owner_fn owner, void *data, struct error **err) {
     struct nl_link br = {0};
-    int r = req->mode == NET_MODE_BRIDGE ? get_bridge(ctx, req, rec, save, data, &br, err)
+    int r = req->mode == NET_MODE_BRIDGE ? get_bridge(ctx, req, rec, save, owner, data, &br, err)
                                          : check_host_addresses(ctx, req, err);
     if (r < 0)
         return r;
@@ -175,7 +248,7 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
     if ((r = save(rec, data, err)) < 0)
         return r;
     int index;
-    if (req->mode != NET_MODE_BRIDGE &&
+    if (req->n_host_addresses && req->mode != NET_MODE_BRIDGE &&
         (r = add_addresses(ctx->host, host_ifname, false, req->host_addresses, req->n_host_addresses, "here", &index, err)) < 0)
         return r;
     if ((r = add_addresses(ctx->ctr, req->ifname, true, req->addresses, req->n_addresses, "in the container", &index,
@@ -191,89 +264,7 @@ int net_veth_setup(struct net_ctx *ctx, const struct net_request *req, const cha
     return nl_link_wait_running(ctx->host, host_ifname, err);
 }
 
-struct ports_of {
-    int bridge;
-    struct nl_link *v;
-    size_t n;
-};
-
-static void collect_port(const struct nl_link *l, void *data) {
-    struct ports_of *p = data;
-    if (l->master != p->bridge || l->link_netnsid < 0 || l->link <= 0)
-        return;
-    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
-    p->v[p->n++] = *l;
-}
-
-/* *which: the first of req's addresses that the peer of port p has, or -1. */
-static int port_conflict(struct net_ctx *ctx, const struct net_request *req, const struct nl_link *p, int *which,
-                         struct error **err) {
-    _cleanup_free_ struct nl_addr *addrs = NULL;
-    size_t n = 0;
-    struct error *e = NULL;
-    *which = -1;
-    int r = nl_addr_list_in(ctx->host, p->link_netnsid, p->link, &addrs, &n, &e);
-    if (r == -ENOENT || r == -ENODEV || r == -EINVAL) {
-        error_free(e); /* its namespace went away meanwhile (a container being deleted) */
-        return 0;
-    }
-    if (r < 0) {
-        r = error_wrap(&e, r, "bridge %s, port %s", req->bridge, p->name);
-        if (err && !*err)
-            *err = e;
-        else
-            error_free(e);
-        return r;
-    }
-    for (size_t i = 0; i < req->n_addresses && *which < 0; i++)
-        for (size_t j = 0; j < n && *which < 0; j++)
-            if (addrs[j].index == p->link && net_addr_same_ip(&req->addresses[i], &addrs[j].a))
-                *which = (int)i;
-    return 0;
-}
-
-int net_bridge_conflicts(struct net_ctx *ctx, const struct net_request *req, net_owner_fn owner, void *data,
-                         struct error **err) {
-    if (!req->n_addresses)
-        return 0;
-    struct nl_link br;
-    int r = nl_link_find(ctx->host, req->bridge, &br, err);
-    if (r != 0)
-        return r < 0 ? r : 0; /* no bridge yet: nobody on it */
-    struct ports_of ports = {.bridge = br.index};
-    r = nl_link_list(ctx->host, collect_port, &ports, err);
-    for (size_t i = 0; i < ports.n && r >= 0; i++) {
-        int k;
-        if ((r = port_conflict(ctx, req, &ports.v[i], &k, err)) < 0 || k < 0)
-            continue;
-        char label[96], buf[NET_ADDR_STRLEN], who[160] = "";
-        if (owner)
-            owner(ports.v[i].name, who, sizeof(who), data);
-        net_request_label(req, "address", label, sizeof(label));
-        net_addr_format(&req->addresses[k], false, buf);
-        if (*who)
-            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by %s (its port %s)", label, buf,
-                          req->bridge, who, ports.v[i].name);
-        else
-            r = error_new(err, EADDRINUSE, "%s: %s is in use on bridge %s by the device behind port %s", label, buf,
-                          req->bridge, ports.v[i].name);
-    }
-    free(ports.v);
-    return r < 0 ? r : 0;
-}
-
 /* ---- teardown ---- */
-
-struct ports {
-    int bridge;
-    size_t n;
-};
-
-static void count_port(const struct nl_link *l, void *data) {
-    struct ports *p = data;
-    if (l->master == p->bridge)
-        p->n++;
-}
 
 int net_teardown(const struct net_record *rec, struct error **err) {
     if (!*rec->host_ifname && !*rec->bridge)
@@ -287,8 +278,10 @@ int net_teardown(const struct net_record *rec, struct error **err) {
     struct nl_link br;
     if (r >= 0 && *rec->bridge && (r = nl_link_find(c, rec->bridge, &br, err)) == 0 &&
         !strcmp(br.alias, NET_BRIDGE_ALIAS) && !strcmp(br.kind, "bridge")) {
-        struct ports p = {.bridge = br.index};
-        if ((r = nl_link_list(c, count_port, &p, err)) >= 0 && p.n == 0) {
+        struct ports_of p = {.bridge = br.index};
+        r = nl_link_list(c, collect_port, &p, err);
+        free(p.v);
+        if (r >= 0 && p.n == 0) {
             log_debug("bridge %s: hull's, no port left: deleted", rec->bridge);
             r = nl_link_del(c, br.index, rec->bridge, err);
         }
